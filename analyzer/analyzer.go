@@ -1,0 +1,30 @@
+// Package analyzer assembles the goroutinelint suite: every pass, each with
+// its own configuration, for the command, the golangci-lint plugin and tests.
+package analyzer
+
+import (
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/goroutinelint/goroutinelint/passes/clienttimeout"
+)
+
+// Config aggregates the configuration of every pass.
+type Config struct {
+	ClientTimeout clienttimeout.Config
+}
+
+// DefaultConfig returns every pass's default configuration.
+func DefaultConfig() Config {
+	return Config{
+		ClientTimeout: clienttimeout.DefaultConfig(),
+	}
+}
+
+// All returns fresh analyzers for every pass, sorted by name, with flags
+// bound to copies of cfg's settings. Each call returns new values, so callers
+// may set flags without affecting each other.
+func All(cfg Config) []*analysis.Analyzer {
+	return []*analysis.Analyzer{
+		clienttimeout.New(cfg.ClientTimeout),
+	}
+}

@@ -1,0 +1,111 @@
+package clienttimeout
+
+import (
+	"flag"
+	"fmt"
+	"time"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/goroutinelint/goroutinelint/internal/lint"
+)
+
+// Name is the analyzer's name, its flag prefix and its README anchor.
+const Name = "clienttimeout"
+
+// Diagnostic categories; each has a README anchor under #clienttimeout.
+const (
+	categoryLiteral = "literal" // a client built in this package
+	categoryDefault = "default" // http.DefaultClient and the package-level helpers
+	categoryHelper  = "helper"  // a client returned by another module's function
+)
+
+// consequence ends every message: what the missing Timeout does.
+const consequence = "a request to an unresponsive server blocks forever"
+
+// Config holds the analyzer's settings; New binds each to a flag.
+type Config struct {
+	// DefaultClient reports http.DefaultClient and http.Get, Head, Post and PostForm.
+	DefaultClient bool
+	// Tests also reports the DefaultClient part in _test.go files, where
+	// requests to httptest servers are normal.
+	Tests bool
+	// FixTimeout is the Timeout the suggested fix inserts.
+	FixTimeout time.Duration
+	// Generated reports in generated files too.
+	Generated bool
+}
+
+// DefaultConfig returns the settings used when no flag is given.
+func DefaultConfig() Config {
+	return Config{DefaultClient: true, FixTimeout: 30 * time.Second}
+}
+
+// Analyzer is the analyzer with the default configuration.
+var Analyzer = New(DefaultConfig())
+
+// New returns a fresh analyzer whose flags are bound to a copy of cfg.
+func New(cfg Config) *analysis.Analyzer {
+	c := &cfg
+	a := &analysis.Analyzer{
+		Name:      Name,
+		Doc:       Doc,
+		URL:       "https://github.com/goroutinelint/goroutinelint#clienttimeout",
+		Flags:     *flag.NewFlagSet(Name, flag.ContinueOnError),
+		Requires:  []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer},
+		FactTypes: []analysis.Fact{new(returnsBareClient)},
+		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, c) },
+	}
+	a.Flags.BoolVar(&c.DefaultClient, "default-client", c.DefaultClient, "report http.DefaultClient and http.Get, Head, Post, PostForm")
+	a.Flags.BoolVar(&c.Tests, "tests", c.Tests, "report http.DefaultClient uses in _test.go files too")
+	a.Flags.DurationVar(&c.FixTimeout, "fix-timeout", c.FixTimeout, "Timeout inserted by the suggested fix")
+	a.Flags.BoolVar(&c.Generated, "generated", c.Generated, "report in generated files too")
+	return a
+}
+
+// checker carries one package's analysis state.
+type checker struct {
+	pass     *analysis.Pass
+	cfg      *Config
+	report   *lint.Reporter
+	syntax   *syntaxIndex
+	module   string // module path of the analysed package, "" if unknown
+}
+
+func run(pass *analysis.Pass, cfg *Config) (any, error) {
+	if !importsHTTP(pass.Pkg) {
+		return nil, nil // no package that cannot see net/http can build or receive a client
+	}
+	ssaInfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	c := &checker{
+		pass:   pass,
+		cfg:    cfg,
+		report: lint.NewReporter(pass, Name, cfg.Generated),
+		syntax: indexSyntax(pass, insp),
+	}
+	if pass.Module != nil {
+		c.module = pass.Module.Path
+	}
+	for _, fn := range ssaInfo.SrcFuncs {
+		lint.Guard(Name, pass.Pkg.Path(), fn.String(), func() { c.checkFunc(fn) })
+	}
+	c.checkZeroGlobals(ssaInfo.SrcFuncs)
+	if cfg.DefaultClient {
+		c.checkDefaultClientUses(insp)
+	}
+	c.report.Finish()
+	return nil, nil
+}
+
+// reportf reports a diagnostic with an optional suggested fix.
+func (c *checker) reportf(rng analysis.Range, category string, fix *analysis.SuggestedFix, format string, args ...any) {
+	d := analysis.Diagnostic{Pos: rng.Pos(), End: rng.End(), Category: category, Message: fmt.Sprintf(format, args...)}
+	if fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+	}
+	c.report.Report(d)
+}

@@ -1,0 +1,89 @@
+// Package clienttimeout defines an Analyzer that reports net/http clients
+// that have no Timeout.
+//
+// # Analyzer clienttimeout
+//
+// clienttimeout: report http.Client values that have no Timeout
+//
+// An http.Client whose Timeout is zero waits for an unresponsive server
+// forever: a peer that accepts the connection and never answers pins the
+// calling goroutine, and in a server every request that reaches that code
+// strands one more goroutine. The analyzer reports:
+//
+//   - composite literals http.Client{...} and &http.Client{...} that set no
+//     Timeout, or set it to a constant zero, and new(http.Client);
+//   - a zero-value variable of type http.Client that is used;
+//   - struct literals whose embedded http.Client is left without a Timeout;
+//   - uses of http.DefaultClient and calls of http.Get, http.Head, http.Post
+//     and http.PostForm, which use the default client (not in _test.go files
+//     unless -clienttimeout.tests is set; -clienttimeout.default-client=false
+//     turns this part off);
+//   - calls of a function from another module that returns a client with no
+//     Timeout, since the user cannot fix the function itself.
+//
+// A client whose Timeout is assigned later in the same function, one given a
+// non-constant Timeout, and a copy of another client are not reported.
+//
+// WRONG:
+//
+//	client := &http.Client{}
+//	resp, err := client.Get(url)
+//
+// RIGHT:
+//
+//	client := &http.Client{Timeout: 10 * time.Second}
+//	resp, err := client.Get(url)
+//
+// A context deadline on every request (http.NewRequestWithContext) also
+// bounds the wait; a client used that way everywhere, or a streaming or
+// long-poll client that must not time out, is silenced with a reason:
+//
+//	//goroutinelint:ignore clienttimeout event stream; each request carries a deadline
+//
+// The suggested fix inserts Timeout: 30 * time.Second (set the value with
+// -clienttimeout.fix-timeout). It changes behaviour: requests that take longer
+// start to fail.
+package clienttimeout
+
+// Doc is the analyzer's documentation, the package comment above without its
+// first sentence; a test keeps the two in step.
+const Doc = `report http.Client values that have no Timeout
+
+An http.Client whose Timeout is zero waits for an unresponsive server
+forever: a peer that accepts the connection and never answers pins the
+calling goroutine, and in a server every request that reaches that code
+strands one more goroutine. The analyzer reports:
+
+  - composite literals http.Client{...} and &http.Client{...} that set no
+    Timeout, or set it to a constant zero, and new(http.Client);
+  - a zero-value variable of type http.Client that is used;
+  - struct literals whose embedded http.Client is left without a Timeout;
+  - uses of http.DefaultClient and calls of http.Get, http.Head, http.Post
+    and http.PostForm, which use the default client (not in _test.go files
+    unless -clienttimeout.tests is set; -clienttimeout.default-client=false
+    turns this part off);
+  - calls of a function from another module that returns a client with no
+    Timeout, since the user cannot fix the function itself.
+
+A client whose Timeout is assigned later in the same function, one given a
+non-constant Timeout, and a copy of another client are not reported.
+
+WRONG:
+
+	client := &http.Client{}
+	resp, err := client.Get(url)
+
+RIGHT:
+
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(url)
+
+A context deadline on every request (http.NewRequestWithContext) also
+bounds the wait; a client used that way everywhere, or a streaming or
+long-poll client that must not time out, is silenced with a reason:
+
+	//goroutinelint:ignore clienttimeout event stream; each request carries a deadline
+
+The suggested fix inserts Timeout: 30 * time.Second (set the value with
+-clienttimeout.fix-timeout). It changes behaviour: requests that take longer
+start to fail.`
