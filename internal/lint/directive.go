@@ -17,7 +17,7 @@ const DirectivePrefix = "//goroutinelint:ignore"
 // KnownPasses lists the pass names a directive may name, sorted. A directive
 // whose names are all unknown is reported by the first of them, so that it
 // is reported once whichever passes are enabled alongside it.
-var KnownPasses = []string{"clienttimeout"}
+var KnownPasses = []string{"clienttimeout", "noexit", "unguardedsend"}
 
 // Category of the diagnostics about directives themselves.
 const CategoryDirective = "directive"
@@ -70,6 +70,8 @@ func parseDirective(fset *token.FileSet, c *ast.Comment) *directive {
 	if !ok || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
 		return nil // an ordinary comment, or another word such as ignorefoo
 	}
+	// A further "//" starts a remark that is not part of the directive.
+	rest, _, _ = strings.Cut(rest, "//")
 	// Raw positions: a //line directive must not move a suppression to
 	// another file than the finding it sits next to.
 	p := fset.PositionFor(c.Pos(), false)

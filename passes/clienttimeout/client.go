@@ -1,11 +1,15 @@
 package clienttimeout
 
 import (
+	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
 
+	"slices"
+
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -18,14 +22,33 @@ const (
 	timeoutSet                         // assigned something else, copied, or unknown
 )
 
-// checkFunc reports the clients fn builds without a Timeout and the calls it
-// makes to another module's functions that return such clients.
-func (c *checker) checkFunc(fn *ssa.Function) {
+// ssaFuncs returns the package's source functions plus the package
+// initialiser and its closures, where package-level clients are built.
+func ssaFuncs(info *buildssa.SSA) []*ssa.Function {
+	funcs := slices.Clone(info.SrcFuncs)
+	var addInit func(fn *ssa.Function)
+	addInit = func(fn *ssa.Function) {
+		funcs = append(funcs, fn)
+		for _, anon := range fn.AnonFuncs {
+			addInit(anon)
+		}
+	}
+	if init := info.Pkg.Func("init"); init != nil {
+		addInit(init)
+	}
+	return funcs
+}
+
+// indexFunc records fn's allocations of clients and client-embedding structs
+// by position, and reports its calls of helpers from other modules.
+func (c *checker) indexFunc(fn *ssa.Function) {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			switch instr := instr.(type) {
 			case *ssa.Alloc:
-				c.checkAlloc(fn, instr)
+				if isClient(allocElem(instr)) || embeddedClientIndex(allocElem(instr)) >= 0 {
+					c.allocs[instr.Pos()] = allocSite{alloc: instr, fn: fn}
+				}
 			case *ssa.Call:
 				c.checkHelperCall(instr)
 			}
@@ -33,44 +56,113 @@ func (c *checker) checkFunc(fn *ssa.Function) {
 	}
 }
 
-// checkAlloc reports alloc if it is a client, or a struct literal embedding
-// one, whose Timeout fn never sets.
-func (c *checker) checkAlloc(fn *ssa.Function, alloc *ssa.Alloc) {
-	elem := types.Unalias(alloc.Type().Underlying().(*types.Pointer).Elem())
-	var addrs []ssa.Value
-	embedded := false
-	switch {
-	case isClient(elem):
-		addrs = []ssa.Value{alloc}
-	case alloc.Comment == "complit":
-		idx := embeddedClientIndex(elem)
-		if idx < 0 {
-			return // no client inside
-		}
-		if wholeStore(alloc) {
-			return // the struct was copied from another value
-		}
-		addrs = fieldAddrs(alloc, idx)
-		embedded = true
-	default:
-		return // not a client
+// checkLiteral reports a composite literal of type http.Client, or of a
+// struct embedding one, that ends up without a Timeout.
+func (c *checker) checkLiteral(lit *ast.CompositeLit) {
+	typ := c.pass.TypesInfo.TypeOf(lit)
+	if typ == nil || lit.Type == nil {
+		return // untyped, or the type is elided inside an outer literal
 	}
-	state, zeroAt := c.timeoutOf(fn, addrs)
+	if isClient(typ) {
+		state, zeroAt := c.literalTimeout(lit)
+		if state == timeoutSet {
+			return // Timeout assigned, copied over, or handed to unknown code
+		}
+		fix := c.timeoutFix(lit, zeroAt)
+		if state == timeoutZero {
+			c.reportf(lit.Type, categoryLiteral, fix, "http.Client Timeout is zero, which means none: %s", consequence)
+		} else {
+			c.reportf(lit.Type, categoryLiteral, fix, "http.Client has no Timeout: %s", consequence)
+		}
+		c.exportIfReturned(lit.Lbrace, typ)
+		return
+	}
+	idx := embeddedClientIndex(typ)
+	if idx < 0 || hasKey(lit, clientFieldName(typ, idx)) {
+		return // no embedded client, or its value is written out and judged on its own
+	}
+	site, ok := c.allocs[lit.Lbrace]
+	if !ok || wholeStore(site.alloc) {
+		return // no allocation to follow, or the struct was overwritten by a copy
+	}
+	if state, _ := c.timeoutOf(fieldAddrs(site.alloc, idx)); state == timeoutSet {
+		return // Timeout assigned through the embedding
+	}
+	c.reportf(lit.Type, categoryLiteral, nil, "%s embeds an http.Client with no Timeout: %s",
+		types.TypeString(typ, types.RelativeTo(c.pass.Pkg)), consequence)
+	c.exportIfReturned(lit.Lbrace, typ)
+}
+
+// literalTimeout decides what happens to the Timeout of a client literal:
+// its own fields first, then the assignments SSA shows to its allocation and
+// to the variable it initialises. Without either allocation the literal is
+// a value that nothing modifies.
+func (c *checker) literalTimeout(lit *ast.CompositeLit) (timeoutState, token.Pos) {
+	state, zeroAt := literalFields(c.pass.TypesInfo, lit)
 	if state == timeoutSet {
-		return // Timeout assigned, copied from another client, or handed to unknown code
+		return state, zeroAt
 	}
-	if !embedded && !isUsed(alloc) {
-		return // an unused zero value cannot send a request
+	var addrs []ssa.Value
+	for _, pos := range []token.Pos{lit.Lbrace, c.syntax.initialised[lit]} {
+		if site, ok := c.allocs[pos]; ok && pos.IsValid() {
+			addrs = append(addrs, site.alloc)
+		}
 	}
-	c.reportAlloc(alloc, elem, embedded, state == timeoutZero, zeroAt)
-	if returnsValue(fn, alloc) {
-		c.exportHelperFact(fn, elem)
+	if len(addrs) == 0 {
+		return state, zeroAt
 	}
+	if later, _ := c.timeoutOf(addrs); later == timeoutSet {
+		return later, token.NoPos
+	}
+	return state, zeroAt
+}
+
+// literalFields decides a literal's Timeout from its fields alone.
+func literalFields(info *types.Info, lit *ast.CompositeLit) (timeoutState, token.Pos) {
+	for _, elt := range lit.Elts {
+		kv, ok := elt.(*ast.KeyValueExpr)
+		if !ok {
+			return timeoutSet, token.NoPos // positional fields: not ours to judge
+		}
+		if key, ok := kv.Key.(*ast.Ident); ok && key.Name == "Timeout" {
+			if tv, ok := info.Types[kv.Value]; ok && tv.Value != nil && constant.Sign(tv.Value) == 0 {
+				return timeoutZero, kv.Pos()
+			}
+			return timeoutSet, token.NoPos
+		}
+	}
+	return timeoutMissing, token.NoPos
+}
+
+// checkNew reports new(http.Client) whose Timeout is never assigned.
+func (c *checker) checkNew(call *ast.CallExpr) {
+	site, ok := c.allocs[call.Lparen]
+	if !ok || !isClient(allocElem(site.alloc)) {
+		return // not new(http.Client), or optimised away: unused
+	}
+	if state, _ := c.timeoutOf([]ssa.Value{site.alloc}); state == timeoutSet {
+		return // Timeout assigned later
+	}
+	c.reportf(call, categoryLiteral, nil, "new(http.Client) has no Timeout: %s", consequence)
+	c.exportIfReturned(call.Lparen, allocElem(site.alloc))
+}
+
+// checkZeroVar reports a local `var c http.Client` that is used and never
+// given a Timeout.
+func (c *checker) checkZeroVar(id *ast.Ident, obj *types.Var) {
+	if site, ok := c.allocs[id.Pos()]; ok {
+		if state, _ := c.timeoutOf([]ssa.Value{site.alloc}); state == timeoutSet || !isUsed(site.alloc) {
+			return // assigned a Timeout or a whole client, or unused
+		}
+	} else if !c.syntax.isUsed(obj) {
+		return // never used
+	}
+	c.reportf(id, categoryLiteral, nil, "http.Client variable %s has no Timeout: %s", id.Name, consequence)
 }
 
 // timeoutOf classifies the assignments fn makes to the Timeout field of the
 // clients at addrs. For a zero assignment it also returns its position.
-func (c *checker) timeoutOf(fn *ssa.Function, addrs []ssa.Value) (timeoutState, token.Pos) {
+func (c *checker) timeoutOf(addrs []ssa.Value) (timeoutState, token.Pos) {
 	state, zeroAt := timeoutMissing, token.NoPos
 	for _, addr := range addrs {
 		for _, ref := range *addr.Referrers() {
@@ -86,7 +178,7 @@ func (c *checker) timeoutOf(fn *ssa.Function, addrs []ssa.Value) (timeoutState, 
 					state, zeroAt = timeoutZero, st.Pos()
 				}
 			case *ssa.Store:
-				if ref.Addr == addr && !isZeroConst(ref.Val) {
+				if ref.Addr == addr && !isZeroConst(ref.Val) && !isLoadFrom(ref.Val, addrs) {
 					return timeoutSet, token.NoPos // a copy of another client
 				}
 			case ssa.CallInstruction:
@@ -191,48 +283,47 @@ func (c *checker) globalGetsTimeout(funcs []*ssa.Function, v *types.Var) bool {
 	return false
 }
 
-// reportAlloc reports a client allocation at the syntax the user wrote.
-func (c *checker) reportAlloc(alloc *ssa.Alloc, elem types.Type, embedded, zero bool, zeroAt token.Pos) {
-	lit := c.syntax.literalAt(alloc.Pos())
-	if embedded {
-		if lit == nil {
-			return // no literal to point at
-		}
-		c.reportf(lit.Type, categoryLiteral, nil, "%s embeds an http.Client with no Timeout: %s",
-			types.TypeString(elem, types.RelativeTo(c.pass.Pkg)), consequence)
-		return
-	}
-	switch {
-	case lit != nil:
-		fix := c.timeoutFix(lit, zeroAt)
-		if zero {
-			c.reportf(lit.Type, categoryLiteral, fix, "http.Client Timeout is zero, which means none: %s", consequence)
-		} else {
-			c.reportf(lit.Type, categoryLiteral, fix, "http.Client has no Timeout: %s", consequence)
-		}
-	case alloc.Comment == "new":
-		if call := c.syntax.callRange(alloc.Pos()); call != nil {
-			c.reportf(call, categoryLiteral, nil, "new(http.Client) has no Timeout: %s", consequence)
-		}
-	case alloc.Comment != "complit":
-		if id := c.syntax.identAt(alloc.Pos()); id != nil {
-			c.reportf(id, categoryLiteral, nil, "http.Client variable %s has no Timeout: %s", id.Name, consequence)
-		}
-	}
-}
-
-// exportHelperFact records that fn returns a client without a Timeout, so
-// that callers in other modules can be told.
-func (c *checker) exportHelperFact(fn *ssa.Function, elem types.Type) {
-	obj, ok := fn.Object().(*types.Func)
-	if !ok || !obj.Exported() || obj.Pkg() != c.pass.Pkg {
-		return // callers elsewhere can only reach exported functions of this package
+// exportIfReturned records, when the allocation at pos is returned by its
+// exported function, that the function returns a client without a Timeout,
+// so that callers in other modules can be told.
+func (c *checker) exportIfReturned(pos token.Pos, elem types.Type) {
+	obj := c.syntax.returnedBy[pos]
+	if obj == nil || !obj.Exported() || obj.Pkg() != c.pass.Pkg {
+		return // not returned, or unreachable from other packages
 	}
 	what := "an http.Client"
 	if !isClient(elem) {
 		what = "a " + types.TypeString(elem, (*types.Package).Name) + " embedding an http.Client"
 	}
 	c.pass.ExportObjectFact(obj.Origin(), &returnsBareClient{Module: c.module, What: what})
+}
+
+// allocSite is an allocation and the function it belongs to.
+type allocSite struct {
+	alloc *ssa.Alloc
+	fn    *ssa.Function
+}
+
+// allocElem returns the type an allocation points to.
+func allocElem(a *ssa.Alloc) types.Type {
+	return types.Unalias(a.Type().Underlying().(*types.Pointer).Elem())
+}
+
+// hasKey reports whether the keyed literal sets the named field.
+func hasKey(lit *ast.CompositeLit, name string) bool {
+	for _, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			if key, ok := kv.Key.(*ast.Ident); ok && key.Name == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// clientFieldName returns the name of field idx of struct type t.
+func clientFieldName(t types.Type, idx int) string {
+	return t.Underlying().(*types.Struct).Field(idx).Name()
 }
 
 // isClient reports whether t is net/http.Client, through aliases.
@@ -331,6 +422,13 @@ func isUsed(alloc *ssa.Alloc) bool {
 	return false
 }
 
+// isLoadFrom reports whether v is a load from one of addrs: the literal's
+// value copied into the variable it initialises.
+func isLoadFrom(v ssa.Value, addrs []ssa.Value) bool {
+	load, ok := v.(*ssa.UnOp)
+	return ok && load.Op == token.MUL && slices.Contains(addrs, load.X)
+}
+
 // isZeroConst reports whether v is a constant zero value.
 func isZeroConst(v ssa.Value) bool {
 	k, ok := v.(*ssa.Const)
@@ -343,28 +441,14 @@ func isZeroConst(v ssa.Value) bool {
 	return k.Value.Kind() == constant.Int && constant.Sign(k.Value) == 0
 }
 
-// returnsValue reports whether fn returns alloc, or the value it points to.
-func returnsValue(fn *ssa.Function, alloc *ssa.Alloc) bool {
-	for _, b := range fn.Blocks {
-		ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
-		if !ok {
-			continue
-		}
-		for _, r := range ret.Results {
-			if r == alloc {
-				return true
-			}
-			if load, ok := r.(*ssa.UnOp); ok && load.Op == token.MUL && load.X == alloc {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // qualifiedFuncName names obj as the user would write it from pkg.
 func qualifiedFuncName(pkg *types.Package, obj *types.Func) string {
-	qual := types.RelativeTo(pkg)
+	qual := types.Qualifier(func(p *types.Package) string {
+		if p == pkg {
+			return ""
+		}
+		return p.Name()
+	})
 	if sig, ok := obj.Type().(*types.Signature); ok && sig.Recv() != nil {
 		return "(" + types.TypeString(sig.Recv().Type(), qual) + ")." + obj.Name()
 	}

@@ -3,6 +3,9 @@ package clienttimeout
 import (
 	"flag"
 	"fmt"
+	"go/ast"
+	"go/token"
+	"path/filepath"
 	"time"
 
 	"golang.org/x/tools/go/analysis"
@@ -68,11 +71,12 @@ func New(cfg Config) *analysis.Analyzer {
 
 // checker carries one package's analysis state.
 type checker struct {
-	pass     *analysis.Pass
-	cfg      *Config
-	report   *lint.Reporter
-	syntax   *syntaxIndex
-	module   string // module path of the analysed package, "" if unknown
+	pass   *analysis.Pass
+	cfg    *Config
+	report *lint.Reporter
+	syntax *syntaxIndex
+	module string                  // module path of the analysed package, "" if unknown
+	allocs map[token.Pos]allocSite // client allocations by position
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
@@ -86,19 +90,36 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		cfg:    cfg,
 		report: lint.NewReporter(pass, Name, cfg.Generated),
 		syntax: indexSyntax(pass, insp),
+		allocs: make(map[token.Pos]allocSite),
 	}
 	if pass.Module != nil {
 		c.module = pass.Module.Path
 	}
-	for _, fn := range ssaInfo.SrcFuncs {
-		lint.Guard(Name, pass.Pkg.Path(), fn.String(), func() { c.checkFunc(fn) })
+	funcs := ssaFuncs(ssaInfo)
+	for _, fn := range funcs {
+		lint.Guard(Name, pass.Pkg.Path(), fn.String(), func() { c.indexFunc(fn) })
 	}
-	c.checkZeroGlobals(ssaInfo.SrcFuncs)
+	for _, lit := range c.syntax.lits {
+		lint.Guard(Name, pass.Pkg.Path(), c.where(lit), func() { c.checkLiteral(lit) })
+	}
+	for _, call := range c.syntax.newCalls {
+		lint.Guard(Name, pass.Pkg.Path(), c.where(call), func() { c.checkNew(call) })
+	}
+	for _, v := range c.syntax.zeroLocals {
+		lint.Guard(Name, pass.Pkg.Path(), c.where(v.ident), func() { c.checkZeroVar(v.ident, v.obj) })
+	}
+	c.checkZeroGlobals(funcs)
 	if cfg.DefaultClient {
 		c.checkDefaultClientUses(insp)
 	}
 	c.report.Finish()
 	return nil, nil
+}
+
+// where names a syntax node's position for a crash report.
+func (c *checker) where(n ast.Node) string {
+	p := c.pass.Fset.Position(n.Pos())
+	return fmt.Sprintf("code at %s:%d", filepath.Base(p.Filename), p.Line)
 }
 
 // reportf reports a diagnostic with an optional suggested fix.

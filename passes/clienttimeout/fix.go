@@ -32,7 +32,7 @@ func (c *checker) timeoutFix(lit *ast.CompositeLit, zeroAt token.Pos) *analysis.
 		edits = append(edits, *importEdit)
 	}
 	return &analysis.SuggestedFix{
-		Message: fmt.Sprintf("Add Timeout: %s (changes behaviour: slower requests fail; suppress streaming or long-poll clients with a reason instead)", value),
+		Message:   fmt.Sprintf("Add Timeout: %s (changes behaviour: slower requests fail; suppress streaming or long-poll clients with a reason instead)", value),
 		TextEdits: edits,
 	}
 }
@@ -129,4 +129,3 @@ func durationExpr(d time.Duration, timeName string) string {
 	}
 	return fmt.Sprintf("%sDuration(%d)", qual, int64(d))
 }
-

@@ -10,18 +10,23 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 )
 
-// syntaxIndex maps SSA positions back to the syntax the user wrote.
+// syntaxIndex holds the syntax the pass judges and maps SSA positions back
+// to it.
 type syntaxIndex struct {
 	pass        *analysis.Pass
-	lits        map[token.Pos]*ast.CompositeLit // by Lbrace, and by the variable a literal initialises
+	lits        []*ast.CompositeLit             // every composite literal, in source order
+	newCalls    []*ast.CallExpr                 // new(T) calls, in source order
 	calls       map[token.Pos]*ast.CallExpr     // by Lparen
-	defs        map[token.Pos]*ast.Ident        // defining identifiers by position
+	initialised map[*ast.CompositeLit]token.Pos // literal -> the variable it initialises
+	inits       map[token.Pos]ast.Expr          // variable -> its initialiser, & and parens removed
+	returnedBy  map[token.Pos]*types.Func       // literal Lbrace or new Lparen -> function returning it
 	used        map[types.Object]bool
-	zeroGlobals []zeroGlobal
+	zeroLocals  []zeroVar
+	zeroGlobals []zeroVar
 }
 
-// zeroGlobal is a package-level `var c http.Client` without a value.
-type zeroGlobal struct {
+// zeroVar is a `var c http.Client` declared without a value.
+type zeroVar struct {
 	ident *ast.Ident
 	obj   *types.Var
 }
@@ -29,16 +34,12 @@ type zeroGlobal struct {
 // indexSyntax builds the index in one walk over the package.
 func indexSyntax(pass *analysis.Pass, insp *inspector.Inspector) *syntaxIndex {
 	x := &syntaxIndex{
-		pass:  pass,
-		lits:  make(map[token.Pos]*ast.CompositeLit),
-		calls: make(map[token.Pos]*ast.CallExpr),
-		defs:  make(map[token.Pos]*ast.Ident),
-		used:  make(map[types.Object]bool),
-	}
-	for id, obj := range pass.TypesInfo.Defs {
-		if obj != nil {
-			x.defs[id.Pos()] = id
-		}
+		pass:        pass,
+		calls:       make(map[token.Pos]*ast.CallExpr),
+		initialised: make(map[*ast.CompositeLit]token.Pos),
+		inits:       make(map[token.Pos]ast.Expr),
+		returnedBy:  make(map[token.Pos]*types.Func),
+		used:        make(map[types.Object]bool),
 	}
 	for _, obj := range pass.TypesInfo.Uses {
 		x.used[obj] = true
@@ -47,9 +48,12 @@ func indexSyntax(pass *analysis.Pass, insp *inspector.Inspector) *syntaxIndex {
 	for cur := range insp.Root().Preorder(filter...) {
 		switch n := cur.Node().(type) {
 		case *ast.CompositeLit:
-			x.lits[n.Lbrace] = n
+			x.lits = append(x.lits, n)
 		case *ast.CallExpr:
 			x.calls[n.Lparen] = n
+			if isBuiltinNew(pass.TypesInfo, n) {
+				x.newCalls = append(x.newCalls, n)
+			}
 		case *ast.AssignStmt:
 			if len(n.Lhs) == len(n.Rhs) {
 				for i, lhs := range n.Lhs {
@@ -61,61 +65,110 @@ func indexSyntax(pass *analysis.Pass, insp *inspector.Inspector) *syntaxIndex {
 			x.indexValueSpec(n, global)
 		}
 	}
+	for cur := range insp.Root().Preorder((*ast.FuncDecl)(nil)) {
+		x.indexReturns(cur.Node().(*ast.FuncDecl))
+	}
 	return x
 }
 
-// indexValueSpec records literal initialisers and zero package-level clients.
+// indexValueSpec records initialisers and clients declared without a value.
 func (x *syntaxIndex) indexValueSpec(spec *ast.ValueSpec, global bool) {
 	if len(spec.Values) == len(spec.Names) {
 		for i, name := range spec.Names {
 			x.indexInit(name, spec.Values[i])
 		}
 	}
-	if !global || len(spec.Values) > 0 {
-		return // only a package-level declaration without a value is a zero global
+	if len(spec.Values) > 0 {
+		return // initialised: judged through its value
 	}
 	for _, name := range spec.Names {
-		if v, ok := x.pass.TypesInfo.Defs[name].(*types.Var); ok && isClient(v.Type()) {
-			x.zeroGlobals = append(x.zeroGlobals, zeroGlobal{ident: name, obj: v})
+		v, ok := x.pass.TypesInfo.Defs[name].(*types.Var)
+		if !ok || !isClient(v.Type()) {
+			continue
+		}
+		if global {
+			x.zeroGlobals = append(x.zeroGlobals, zeroVar{ident: name, obj: v})
+		} else {
+			x.zeroLocals = append(x.zeroLocals, zeroVar{ident: name, obj: v})
 		}
 	}
 }
 
-// indexInit records that the variable lhs is initialised by a literal.
+// indexInit records that the variable lhs is initialised by rhs.
 func (x *syntaxIndex) indexInit(lhs, rhs ast.Expr) {
 	id, ok := ast.Unparen(lhs).(*ast.Ident)
-	if !ok {
+	if !ok || id.Name == "_" {
 		return
 	}
-	rhs = ast.Unparen(rhs)
-	if u, ok := rhs.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		rhs = ast.Unparen(u.X)
-	}
+	rhs = stripAddr(rhs)
+	x.inits[id.Pos()] = rhs
 	if lit, ok := rhs.(*ast.CompositeLit); ok {
-		x.lits[id.Pos()] = lit
+		x.initialised[lit] = id.Pos()
 	}
 }
 
-// literalAt returns the composite literal an allocation at pos comes from.
-func (x *syntaxIndex) literalAt(pos token.Pos) *ast.CompositeLit {
-	lit := x.lits[pos]
-	if lit == nil || lit.Type == nil {
-		return nil // no literal, or an elided type inside another literal
+// indexReturns records the literals and new calls that decl returns,
+// directly or through a variable they initialise. Closures are skipped:
+// their results are not the declared function's.
+func (x *syntaxIndex) indexReturns(decl *ast.FuncDecl) {
+	fn, ok := x.pass.TypesInfo.Defs[decl.Name].(*types.Func)
+	if !ok || decl.Body == nil {
+		return
 	}
-	return lit
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			for _, res := range n.Results {
+				x.markReturned(stripAddr(res), fn)
+			}
+		}
+		return true
+	})
+}
+
+// markReturned records that fn returns the value built by e.
+func (x *syntaxIndex) markReturned(e ast.Expr, fn *types.Func) {
+	if id, ok := e.(*ast.Ident); ok {
+		if obj := x.pass.TypesInfo.Uses[id]; obj != nil {
+			e = x.inits[obj.Pos()]
+		}
+	}
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		x.returnedBy[e.Lbrace] = fn
+	case *ast.CallExpr:
+		x.returnedBy[e.Lparen] = fn
+	}
+}
+
+// stripAddr removes parentheses and a leading &.
+func stripAddr(e ast.Expr) ast.Expr {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	return e
+}
+
+// isBuiltinNew reports whether call calls the builtin new.
+func isBuiltinNew(info *types.Info, call *ast.CallExpr) bool {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == "new"
 }
 
 // callRange returns the call whose Lparen is pos, as a range.
 func (x *syntaxIndex) callRange(pos token.Pos) analysis.Range {
-	call := x.calls[pos]
-	if call == nil {
-		return nil
+	if call := x.calls[pos]; call != nil {
+		return call
 	}
-	return call
+	return nil
 }
-
-// identAt returns the defining identifier at pos.
-func (x *syntaxIndex) identAt(pos token.Pos) *ast.Ident { return x.defs[pos] }
 
 // isUsed reports whether obj is referred to anywhere in the package.
 func (x *syntaxIndex) isUsed(obj types.Object) bool { return x.used[obj] }

@@ -1,0 +1,111 @@
+package clienttimeout_test
+
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/goroutinelint/goroutinelint/passes/clienttimeout"
+)
+
+// testdata returns the repository's shared fixture root as an absolute
+// path: the go command rejects a relative GOPATH.
+func testdata(t *testing.T, elem ...string) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join(append([]string{"..", "..", "testdata"}, elem...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func Test(t *testing.T) {
+	t.Parallel()
+	analysistest.Run(t, testdata(t), clienttimeout.New(clienttimeout.DefaultConfig()),
+		"clienttimeout/basic", "clienttimeout/negative", "clienttimeout/generics", "clienttimeout/directive")
+}
+
+func TestSuggestedFixes(t *testing.T) {
+	t.Parallel()
+	analysistest.RunWithSuggestedFixes(t, testdata(t), clienttimeout.New(clienttimeout.DefaultConfig()),
+		"clienttimeout/fix", "clienttimeout/fixsingle", "clienttimeout/fixrenamed")
+}
+
+// TestTestsFlag checks that -clienttimeout.tests reports the default client
+// in _test.go files, which the default configuration leaves alone (see
+// clienttimeout/basic/basic_test.go).
+func TestTestsFlag(t *testing.T) {
+	t.Parallel()
+	cfg := clienttimeout.DefaultConfig()
+	cfg.Tests = true
+	analysistest.Run(t, testdata(t), clienttimeout.New(cfg), "clienttimeout/testsflag")
+}
+
+// TestFlagsBindConfig checks that flags set after New reach the run.
+func TestFlagsBindConfig(t *testing.T) {
+	t.Parallel()
+	a := clienttimeout.New(clienttimeout.DefaultConfig())
+	if err := a.Flags.Set("tests", "true"); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, testdata(t), a, "clienttimeout/testsflag")
+}
+
+// TestDefaultClientOff checks -clienttimeout.default-client=false: the
+// package's literals are still reported, the default client is not.
+func TestDefaultClientOff(t *testing.T) {
+	t.Parallel()
+	cfg := clienttimeout.DefaultConfig()
+	cfg.DefaultClient = false
+	results := analysistest.Run(&quietT{t}, testdata(t), clienttimeout.New(cfg), "clienttimeout/basic")
+	var literal, defaults int
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			switch d.Category {
+			case "default":
+				defaults++
+			case "literal":
+				literal++
+			}
+		}
+	}
+	if defaults != 0 || literal == 0 {
+		t.Errorf("with default-client=false: %d default-client findings, %d literal findings; want 0 and some", defaults, literal)
+	}
+}
+
+// TestCrossModule checks the helper fact: a dependency in another module
+// that returns a client without a Timeout is reported at the call, one in
+// the same module where it builds the client.
+func TestCrossModule(t *testing.T) {
+	t.Parallel()
+	analysistest.Run(t, testdata(t, "modules", "clienttimeout"), clienttimeout.New(clienttimeout.DefaultConfig()),
+		"example.com/app/...")
+}
+
+// TestDocMatchesPackageComment keeps Doc and the doc.go comment in step.
+func TestDocMatchesPackageComment(t *testing.T) {
+	t.Parallel()
+	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", nil, parser.ParseComments|parser.PackageClauseOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := f.Doc.Text()
+	_, body, ok := strings.Cut(text, "# Analyzer clienttimeout\n\nclienttimeout: ")
+	if !ok {
+		t.Fatalf("package comment lacks the analyzer heading:\n%s", text)
+	}
+	if strings.TrimSpace(body) != strings.TrimSpace(clienttimeout.Doc) {
+		t.Errorf("Doc and the package comment differ:\n--- comment\n%s\n--- Doc\n%s", body, clienttimeout.Doc)
+	}
+}
+
+// quietT lets a test inspect results while ignoring want mismatches, for
+// configurations whose expectations differ from the fixture's comments.
+type quietT struct{ *testing.T }
+
+func (quietT) Errorf(string, ...any) {}

@@ -1,0 +1,5 @@
+package fixsingle
+
+import "net/http"
+
+var client = &http.Client{} // want `http.Client has no Timeout`

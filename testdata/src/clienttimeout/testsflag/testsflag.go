@@ -1,0 +1,2 @@
+// Package testsflag is linted with -clienttimeout.tests.
+package testsflag
