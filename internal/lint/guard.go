@@ -45,7 +45,8 @@ func panicSite() string {
 	frames := runtime.CallersFrames(pcs[:n])
 	for {
 		fr, more := frames.Next()
-		if strings.Contains(fr.Function, "goroutinelint/") && !strings.Contains(fr.Function, "internal/lint.") {
+		inGuard := strings.Contains(fr.Function, "internal/lint.Guard") || strings.Contains(fr.Function, "internal/lint.panicSite")
+		if strings.Contains(fr.Function, "goroutinelint/") && !inGuard {
 			return fmt.Sprintf("%s:%d", shortFile(fr.File), fr.Line)
 		}
 		if !more {
