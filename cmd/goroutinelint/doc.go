@@ -1,0 +1,78 @@
+// Command goroutinelint reports goroutine leaks and the code that causes
+// them, such as an http.Client with no Timeout. One binary runs every pass
+// of the suite, standalone or under go vet and go fix.
+//
+// # Usage
+//
+//	goroutinelint [flags] packages...
+//	goroutinelint help [pass]
+//	go vet -vettool=$(command -v goroutinelint) [flags] packages...
+//	go fix -fixtool=$(command -v goroutinelint) [flags] packages...
+//
+// Packages are named as for go build (./..., example.com/app/server). Like
+// go vet, a standalone run analyzes each package together with its
+// _test.go files, reports each file once, and prints one line per finding
+// to stderr:
+//
+//	server/server.go:21:13: upstreamlib.NewClient returns an http.Client with no Timeout: a request to an unresponsive server blocks forever
+//
+// File names are relative to the working directory when they lie under it.
+// Related locations follow their finding on lines indented by a tab.
+//
+// Under go vet the go command runs the binary once per package, passing a
+// *.cfg file (after the -V=full and -flags handshake); the binary then
+// behaves as any unitchecker-based vet tool. go fix runs it the same way
+// with -fix. Facts about dependencies cross packages in both modes, so a
+// client built without a Timeout in another module is reported where it is
+// used.
+//
+// # Flags
+//
+//	-json       print the findings as JSON to stdout, in the shape go vet -json
+//	            prints: package path -> pass -> list of diagnostics, with
+//	            positions, categories, related locations and suggested fixes
+//	-fix        apply the first suggested fix of each finding, gofmt the changed
+//	            files and write them; print the findings that have no fix.
+//	            Identical edits (the same import added twice) are applied once;
+//	            a fix that overlaps another is skipped with a warning, to be
+//	            applied by running again
+//	-diff       with -fix, print the changes as a unified diff instead of
+//	            writing them
+//	-test       also analyze the packages' test files (default true)
+//	-tags list  comma-separated build tags, as for go build
+//	-V, -version
+//	            print the version and exit
+//
+// Every pass has a flag named after it and one per setting:
+//
+//	-<pass>=false      do not run the pass. As in go vet, naming some passes
+//	                   with -<pass> or -<pass>=true runs only those
+//	-<pass>.<flag>     set one of the pass's flags, such as
+//	                   -clienttimeout.default-client=false
+//
+// goroutinelint help lists the passes and every flag; goroutinelint help
+// <pass> prints a pass's documentation and flags. The same -<pass> and
+// -<pass>.<flag> flags work after go vet -vettool=... and go fix -fixtool=....
+//
+// # Exit status
+//
+// A standalone run exits with
+//
+//	0  no findings; with -fix, every finding was fixed
+//	1  findings, also with -json; with -fix, a finding left unfixed (it has
+//	   no fix, or its fix conflicts with another); with -fix -diff, also a
+//	   non-empty diff
+//	2  usage error; packages that fail to load or type-check (their errors
+//	   are printed and nothing is analyzed); a pass that fails; a file that
+//	   cannot be read or written by -fix; an internal error
+//
+// Under go vet and go fix the go command sets the exit status: go vet exits
+// 1 when there are findings, go fix -diff exits 1 when the diff is not empty.
+//
+// # Suppression
+//
+// A finding is silenced by a directive with a reason, on its line or the
+// line above, which the passes themselves honour in every mode:
+//
+//	//goroutinelint:ignore clienttimeout event stream; each request carries a deadline
+package main

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/packages"
+)
+
+// loadMode returns what to load for analyzers: typed syntax for the
+// packages and the module of each (clienttimeout tells the user's module
+// from others by it), and when some analyzer uses facts, typed syntax for
+// every dependency too, since such analyzers run on all of them.
+func loadMode(analyzers []*analysis.Analyzer) packages.LoadMode {
+	mode := packages.LoadSyntax | packages.NeedModule
+	if usesFacts(analyzers) {
+		mode |= packages.NeedDeps
+	}
+	return mode
+}
+
+// usesFacts reports whether an analyzer or one it requires declares facts.
+func usesFacts(analyzers []*analysis.Analyzer) bool {
+	for _, a := range analyzers {
+		if len(a.FactTypes) > 0 || usesFacts(a.Requires) {
+			return true
+		}
+	}
+	return false
+}
+
+// load loads the packages matching patterns for analyzers and returns those
+// to analyze. It prints load, list and type errors anywhere in the import
+// graph and returns false if there were any.
+func (c *command) load(patterns []string, analyzers []*analysis.Analyzer) ([]*packages.Package, bool) {
+	cfg := &packages.Config{Mode: loadMode(analyzers), Tests: c.tests, Dir: c.cwd}
+	if c.tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + c.tags}
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "%s: cannot load packages: %v\n", progName, err)
+		return nil, false
+	}
+	if c.printLoadErrors(pkgs) {
+		fmt.Fprintf(c.stderr, "%s: packages failed to load or type-check; nothing was analyzed\n", progName)
+		return nil, false
+	}
+	roots := vetRoots(pkgs)
+	if len(roots) == 0 {
+		fmt.Fprintf(c.stderr, "%s: no packages match %s\n", progName, strings.Join(patterns, " "))
+		return nil, false
+	}
+	return roots, true
+}
+
+// printLoadErrors prints each distinct error of pkgs and their
+// dependencies, and reports whether there was one.
+func (c *command) printLoadErrors(pkgs []*packages.Package) bool {
+	seen := make(map[string]bool)
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		for _, e := range p.Errors {
+			msg := e.Msg
+			if e.Pos != "" && e.Pos != "-" {
+				msg = c.relPos(e.Pos) + ": " + e.Msg
+			}
+			if !seen[msg] {
+				seen[msg] = true // a package and its test variant share errors
+				fmt.Fprintln(c.stderr, msg)
+			}
+		}
+	})
+	return len(seen) > 0
+}
+
+// posPattern splits "file:line:col" or "file:line".
+var posPattern = regexp.MustCompile(`^(.*?)(:\d+(?::\d+)?)$`)
+
+// relPos returns a "file:line:col" position with the file relative to the
+// working directory when it lies under it.
+func (c *command) relPos(pos string) string {
+	m := posPattern.FindStringSubmatch(pos)
+	if m == nil {
+		return c.relFile(pos)
+	}
+	return c.relFile(m[1]) + m[2]
+}
+
+// relFile returns name relative to the working directory when it lies
+// under it, and unchanged otherwise.
+func (c *command) relFile(name string) string {
+	if c.cwd == "" || !filepath.IsAbs(name) {
+		return name
+	}
+	rel, err := filepath.Rel(c.cwd, name)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return name
+	}
+	return rel
+}
+
+// vetRoots returns the packages to report on, as go vet chooses them: the
+// test variant "p [p.test]" stands for p, since it holds all of p's files
+// and reporting both would report p's files twice; the generated test
+// main "p.test" is left out.
+func vetRoots(pkgs []*packages.Package) []*packages.Package {
+	variants := make(map[string]bool) // IDs of packages that have a test variant
+	for _, p := range pkgs {
+		if base, ok := testVariantOf(p); ok {
+			variants[base] = true
+		}
+	}
+	var out []*packages.Package
+	for _, p := range pkgs {
+		if variants[p.ID] || isTestMain(p) {
+			continue // analyzed as its test variant, or generated
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// testVariantOf returns p's import path if p is p's own test variant,
+// "p [p.test]", which includes p's _test.go files of package p.
+func testVariantOf(p *packages.Package) (string, bool) {
+	base, rest, ok := strings.Cut(p.ID, " [")
+	return base, ok && base == p.PkgPath && rest == base+".test]"
+}
+
+// isTestMain reports whether p is the main package the go command
+// generates to run a package's tests.
+func isTestMain(p *packages.Package) bool {
+	if p.Name != "main" || !strings.HasSuffix(p.PkgPath, ".test") || len(p.GoFiles) == 0 {
+		return false
+	}
+	for _, f := range p.GoFiles {
+		if filepath.Base(f) != "_testmain.go" {
+			return false
+		}
+	}
+	return true
+}

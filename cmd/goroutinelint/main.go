@@ -1,0 +1,240 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/analysis/unitchecker"
+
+	"github.com/goroutinelint/goroutinelint/analyzer"
+)
+
+// progName names the command in messages.
+const progName = "goroutinelint"
+
+// Exit codes of a standalone run. Under go vet and go fix the go command
+// decides its own exit code from the tool's output.
+//
+//	0  no findings; with -fix, every finding was fixed
+//	1  findings, also with -json; with -fix, a finding left unfixed (it
+//	   has no fix, or its fix conflicts with another); with -fix -diff,
+//	   also a non-empty diff
+//	2  usage error; packages that fail to load or type-check (nothing is
+//	   analyzed then); a pass that fails; a file that -fix cannot read or
+//	   write; an internal error (a panic)
+const (
+	exitClean    = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+func main() {
+	args := os.Args[1:]
+	if isVetCall(args) {
+		os.Exit(runVetTool())
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", progName, err)
+		os.Exit(exitError)
+	}
+	os.Exit(run(args, os.Stdout, os.Stderr, cwd))
+}
+
+// isVetCall reports whether args come from the go command running a vet or
+// fix tool: the -V=full or -flags handshake, or flags followed by a single
+// *.cfg file describing one package. Flags are skipped as the standalone
+// flag set would parse them, so a flag value is never taken for the file.
+func isVetCall(args []string) bool {
+	fs := newCommand(io.Discard, io.Discard, "").flags
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return isConfigFile(args[i+1:])
+		}
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			return isConfigFile(args[i:])
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		switch {
+		case name == "flags", name == "V" && value == "full":
+			return true // the go command's handshake
+		case hasValue:
+			continue // -name=value
+		case name == "c":
+			i++ // unitchecker's -c N, which the standalone driver lacks
+		default:
+			if f := fs.Lookup(name); f != nil && !isBoolFlag(f) {
+				i++ // -name value
+			}
+		}
+	}
+	return false
+}
+
+// isConfigFile reports whether operands is a single vet config file.
+func isConfigFile(operands []string) bool {
+	return len(operands) == 1 && strings.HasSuffix(operands[0], ".cfg")
+}
+
+// isBoolFlag reports whether f may stand without a value.
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// runVetTool hands the call to unitchecker, which parses the flags itself
+// (-V=full, -flags, -json, -fix, -diff, -<pass>, -<pass>.<flag>), analyzes
+// the package the config describes and exits.
+func runVetTool() (code int) {
+	defer recoverInternal(os.Stderr, &code)
+	analyzers := analyzer.All(analyzer.DefaultConfig())
+	guardRuns(analyzers, os.Stderr)
+	unitchecker.Main(analyzers...)
+	return exitClean // not reached: Main exits
+}
+
+// run is a standalone run with args (without the program name); it
+// returns the exit code.
+func run(args []string, stdout, stderr io.Writer, cwd string) (code int) {
+	defer recoverInternal(stderr, &code)
+	c := newCommand(stdout, stderr, cwd)
+	if len(args) > 0 && args[0] == "help" {
+		return c.help(args[1:])
+	}
+	if err := c.flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			c.usage(stdout)
+			return exitClean
+		}
+		// The flag package has printed the error.
+		fmt.Fprintf(stderr, "run '%s help' for usage\n", progName)
+		return exitError
+	}
+	if c.version {
+		c.printVersion()
+		return exitClean
+	}
+	if msg := c.checkFlags(); msg != "" {
+		fmt.Fprintf(stderr, "%s: %s\nrun '%s help' for usage\n", progName, msg, progName)
+		return exitError
+	}
+	if c.flags.NArg() == 0 {
+		c.usage(stderr)
+		return exitError
+	}
+	return c.analyze(c.flags.Args())
+}
+
+// checkFlags returns what is wrong with the combination of flags, or "".
+func (c *command) checkFlags() string {
+	switch {
+	case c.diff && !c.fix:
+		return "-diff requires -fix"
+	case c.json && c.fix:
+		return "-json and -fix cannot be used together"
+	}
+	return ""
+}
+
+// analyze loads the packages matching patterns, runs the selected passes
+// and prints, or fixes, what they find.
+func (c *command) analyze(patterns []string) int {
+	analyzers := c.selected()
+	guardRuns(analyzers, nil)
+	pkgs, ok := c.load(patterns, analyzers)
+	if !ok {
+		return exitError
+	}
+	graph, err := checker.Analyze(analyzers, pkgs, nil)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "%s: internal error: %v\n", progName, err)
+		return exitError
+	}
+	if !c.reportFailures(graph) {
+		return exitError
+	}
+	findings := c.collect(graph)
+	switch {
+	case c.fix:
+		return c.applyFixes(findings)
+	case c.json:
+		return c.printJSON(findings)
+	}
+	return c.printText(findings)
+}
+
+// reportFailures prints the passes that failed, other than by a failed
+// prerequisite, and reports whether none did.
+func (c *command) reportFailures(graph *checker.Graph) bool {
+	ok := true
+	for act := range graph.All() {
+		if act.Err == nil || hasFailedDep(act) {
+			continue // fine, or failing only because a prerequisite failed
+		}
+		ok = false
+		var p *panicError
+		if errors.As(act.Err, &p) {
+			fmt.Fprintf(c.stderr, "%s: internal error: %s on %s: %v\n", progName, act.Analyzer.Name, act.Package.ID, p.value)
+			continue
+		}
+		fmt.Fprintf(c.stderr, "%s: %s on %s: %v\n", progName, act.Analyzer.Name, act.Package.ID, act.Err)
+	}
+	return ok
+}
+
+// hasFailedDep reports whether a prerequisite of act failed.
+func hasFailedDep(act *checker.Action) bool {
+	for _, dep := range act.Deps {
+		if dep.Err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// A panicError is a panic recovered from an analyzer's Run.
+type panicError struct {
+	pass  string
+	value any
+}
+
+func (e *panicError) Error() string {
+	return fmt.Sprintf("internal error: %s panicked: %v", e.pass, e.value)
+}
+
+// guardRuns makes each analyzer's Run turn a panic into an error, logged to
+// log when it is not nil, so that no panic escapes a driver. Passes already
+// recover per function they analyse; this is the last line of defence, for
+// the rest of Run. The analyzers must be fresh ones, from analyzer.All.
+func guardRuns(analyzers []*analysis.Analyzer, log io.Writer) {
+	for _, a := range analyzers {
+		run := a.Run
+		a.Run = func(pass *analysis.Pass) (result any, err error) {
+			defer func() {
+				if v := recover(); v != nil {
+					result, err = nil, &panicError{pass: a.Name, value: v}
+					if log != nil {
+						fmt.Fprintf(log, "%s: internal error: %s on %s: %v\n", progName, a.Name, pass.Pkg.Path(), v)
+					}
+				}
+			}()
+			return run(pass)
+		}
+	}
+}
+
+// recoverInternal turns a panic in the driver into a one-line message and
+// exit code 2 instead of a stack trace. Call it deferred.
+func recoverInternal(stderr io.Writer, code *int) {
+	if v := recover(); v != nil {
+		fmt.Fprintf(stderr, "%s: internal error: %v\n", progName, v)
+		*code = exitError
+	}
+}

@@ -1,0 +1,5 @@
+// Package broken type-checks only without the broken build tag.
+package broken
+
+// OK is fine.
+const OK = 1

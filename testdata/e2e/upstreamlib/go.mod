@@ -1,0 +1,3 @@
+module example.com/upstreamlib
+
+go 1.26.0
