@@ -1,0 +1,425 @@
+package chanmodel
+
+import (
+	"fmt"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// An Abandon is a channel made in a function, sent to by goroutines the
+// function starts, that the function can return without receiving enough
+// from: a goroutine then blocks on its send forever.
+type Abandon struct {
+	Make token.Pos // the make call (its Lparen)
+	Cap  int       // the channel's constant capacity
+	// Sends is the number of sends the goroutines may make on one path,
+	// Many when unbounded.
+	Sends int
+	// Senders are the sends that may block: in the package, or calls into
+	// another package that send; each with Go, the goroutine's start.
+	Senders []Site
+	// Return is the return that abandons the channel (NoPos if implicit).
+	Return token.Pos
+	// Reason says why nothing receives, for the message.
+	Reason string
+}
+
+// The search state counts sends and receives up to manyState.
+const manyState = 8
+
+// Tags say which select case a path left by.
+const (
+	tagNone    = iota
+	tagCtxDone // <-ctx.Done()
+	tagTimeout // <-time.After(d), a timer or ticker
+	tagOther   // any other case, or default
+	numTags
+)
+
+// abandonsIn returns the abandoned channels made in fn.
+func (m *model) abandonsIn(fn *ssa.Function) []Abandon {
+	if len(fn.Blocks) == 0 || len(fn.Blocks) > maxBlocks {
+		return nil // no body, or too big to analyse within budget
+	}
+	var out []Abandon
+	waits := -1 // whether fn waits for a group, computed on demand
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			mc, ok := instr.(*ssa.MakeChan)
+			if !ok {
+				continue // not a make(chan)
+			}
+			size, ok := mc.Size.(*ssa.Const)
+			if !ok || size.Value == nil || size.Value.Kind() != constant.Int {
+				continue // non-constant capacity: unknown, so silent
+			}
+			k, exact := constant.Int64Val(size.Value)
+			if !exact || k < 0 || k >= manyState {
+				continue // a large buffer: assume it was sized for the sends
+			}
+			if waits < 0 {
+				waits = 0
+				if callsGroupWait(fn) {
+					waits = 1
+				}
+			}
+			if waits == 1 {
+				continue // the spawner waits for its goroutines: a deadlock, not a leak, if anything
+			}
+			if a, ok := m.abandoned(fn, mc, int(k)); ok {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// chanPath is the per-channel input of the path search.
+type chanPath struct {
+	g         *cfg
+	k         int
+	atBlock   [][]event // events by block, in instruction order
+	caseRecv  []int     // receives on entering a block (a select case body)
+	tag       []int     // tag of the select case a block is the body of
+	drainEdge map[[2]int]bool
+	loopRecv  map[int]bool // loop headers whose loop receives
+	loopSpawn map[int]bool // loop headers whose loop starts senders
+}
+
+// abandoned decides whether the channel mc (capacity k) made in fn is
+// abandoned on some path from a spawn to a return.
+func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, bool) {
+	evs := m.uses(fn, mc, false)
+	var senders []Site
+	total := 0
+	g := m.cfgOf(fn)
+	for _, e := range evs {
+		switch e.kind {
+		case evEscape, evClose, evGoRecv, evSend, evCallSend:
+			// It escapes, someone else receives, or the spawner itself
+			// sends or closes: beyond this model.
+			return Abandon{}, false
+		case evSpawnSend:
+			for _, s := range e.sites {
+				senders = addSite(senders, s)
+			}
+			n := e.n
+			if g.cyclic[e.instr.Block().Index] {
+				n = Many
+			}
+			total = add(total, n)
+		}
+	}
+	if len(senders) == 0 {
+		return Abandon{}, false // no goroutine sends on it
+	}
+	p := &chanPath{
+		g: g, k: k,
+		atBlock:   make([][]event, len(fn.Blocks)),
+		caseRecv:  make([]int, len(fn.Blocks)),
+		tag:       make([]int, len(fn.Blocks)),
+		drainEdge: map[[2]int]bool{},
+		loopRecv:  map[int]bool{},
+		loopSpawn: map[int]bool{},
+	}
+	if !p.index(evs) {
+		return Abandon{}, false // a select we cannot decode
+	}
+	ret, st, ok := p.search()
+	if !ok {
+		return Abandon{}, false
+	}
+	a := Abandon{Make: mc.Pos(), Cap: k, Sends: total, Senders: senders, Reason: p.reason(st, total)}
+	if ret != nil {
+		a.Return = ret.Pos()
+	}
+	return a, true
+}
+
+// index sorts the events into blocks and decodes select cases; it reports
+// false when a select's cases cannot be recovered.
+func (p *chanPath) index(evs []event) bool {
+	instrIndex := func(e event) int {
+		return slices.Index(e.instr.Block().Instrs, e.instr)
+	}
+	slices.SortStableFunc(evs, func(a, b event) int { return instrIndex(a) - instrIndex(b) })
+	for _, e := range evs {
+		b := e.instr.Block().Index
+		switch e.kind {
+		case evCaseRecv:
+			sel := e.instr.(*ssa.Select)
+			cases, def, ok := selectCases(sel)
+			if !ok {
+				return false
+			}
+			p.caseRecv[cases[e.state].Index]++
+			for i, st := range sel.States {
+				switch {
+				case i == e.state || cases[i] == nil:
+					// the receive itself, or a send case without a body block
+				case st.Dir == types.RecvOnly:
+					p.tag[cases[i].Index] = chanTag(st.Chan)
+				default:
+					p.tag[cases[i].Index] = tagOther
+				}
+			}
+			if def != nil {
+				p.tag[def.Index] = tagOther
+			}
+			p.markLoops(b, false)
+			continue
+		case evRecvOk:
+			if succ := closedSucc(e.instr.(*ssa.UnOp)); succ != nil {
+				p.drainEdge[[2]int{succ[0], succ[1]}] = true
+			}
+			p.markLoops(b, false)
+		case evRecv, evDrain:
+			p.markLoops(b, false)
+		case evSpawnSend:
+			p.markLoops(b, true)
+		}
+		p.atBlock[b] = append(p.atBlock[b], e)
+	}
+	return true
+}
+
+// markLoops records that the loops containing block b receive (or start
+// senders, when spawn is set).
+func (p *chanPath) markLoops(b int, spawn bool) {
+	for h, in := range p.g.loops {
+		if in[b] {
+			if spawn {
+				p.loopSpawn[h] = true
+			} else {
+				p.loopRecv[h] = true
+			}
+		}
+	}
+}
+
+// selectCases returns the body block of each state of sel (nil where not
+// found) and the block reached when no state is chosen (default, or the
+// panic of an impossible blocking select). ok is false when the state
+// dispatch does not have the shape the SSA builder emits.
+func selectCases(sel *ssa.Select) (cases []*ssa.BasicBlock, other *ssa.BasicBlock, ok bool) {
+	cases = make([]*ssa.BasicBlock, len(sel.States))
+	var idx *ssa.Extract
+	for _, r := range *sel.Referrers() {
+		if ex, isEx := r.(*ssa.Extract); isEx && ex.Index == 0 {
+			idx = ex
+		}
+	}
+	if idx == nil {
+		return nil, nil, false // the index is unused: no dispatch to decode
+	}
+	for _, r := range *idx.Referrers() {
+		cmp, isCmp := r.(*ssa.BinOp)
+		if !isCmp || cmp.Op != token.EQL || cmp.X != idx {
+			continue
+		}
+		c, isConst := cmp.Y.(*ssa.Const)
+		if !isConst || c.Value == nil {
+			continue
+		}
+		i, exact := constant.Int64Val(c.Value)
+		if !exact || i < 0 || int(i) >= len(cases) {
+			continue
+		}
+		for _, u := range *cmp.Referrers() {
+			if ifi, isIf := u.(*ssa.If); isIf {
+				cases[i] = ifi.Block().Succs[0]
+				if int(i) == len(cases)-1 {
+					other = ifi.Block().Succs[1]
+				}
+			}
+		}
+	}
+	for i, st := range sel.States {
+		if cases[i] == nil && st.Dir == types.RecvOnly {
+			return nil, nil, false
+		}
+	}
+	return cases, other, true
+}
+
+// closedSucc returns the block edge taken when the comma-ok receive recv
+// finds the channel closed, or nil.
+func closedSucc(recv *ssa.UnOp) []int {
+	for _, r := range *recv.Referrers() {
+		ex, ok := r.(*ssa.Extract)
+		if !ok || ex.Index != 1 {
+			continue // not the ok result
+		}
+		for _, u := range *ex.Referrers() {
+			if ifi, isIf := u.(*ssa.If); isIf && ifi.Cond == ex {
+				b := ifi.Block()
+				return []int{b.Index, b.Succs[1].Index}
+			}
+		}
+	}
+	return nil
+}
+
+// chanTag classifies the channel of a competing select case.
+func chanTag(ch ssa.Value) int {
+	switch c := ch.(type) {
+	case *ssa.Call:
+		if c.Call.IsInvoke() {
+			if c.Call.Method.Name() == "Done" && isContext(c.Call.Value.Type()) {
+				return tagCtxDone
+			}
+			return tagOther
+		}
+		if fn := c.Call.StaticCallee(); fn != nil {
+			if obj, ok := fn.Object().(*types.Func); ok {
+				switch obj.FullName() {
+				case "time.After", "time.Tick":
+					return tagTimeout
+				}
+				if obj.Name() == "Done" && obj.Pkg() != nil && obj.Pkg().Path() == "context" {
+					return tagCtxDone
+				}
+			}
+		}
+	case *ssa.UnOp:
+		if fa, ok := c.X.(*ssa.FieldAddr); ok && c.Op == token.MUL {
+			if key := fieldKey(fa.X.Type(), fa.Field); key == "time.Timer.C" || key == "time.Ticker.C" {
+				return tagTimeout
+			}
+		}
+	}
+	return tagOther
+}
+
+// isContext reports whether t is context.Context.
+func isContext(t types.Type) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := named.Obj()
+	return obj.Pkg() != nil && obj.Pkg().Path() == "context" && obj.Name() == "Context"
+}
+
+// pathState is the search state on entry to a block: sends started and
+// receives made (each capped at manyState) and the tag of the case taken.
+type pathState struct {
+	block, s, r, tag int
+}
+
+// search walks every path from fn's entry and returns a return reached with
+// more sends outstanding than the buffer holds, preferring one that left by
+// a competing select case.
+func (p *chanPath) search() (*ssa.Return, pathState, bool) {
+	n := len(p.g.fn.Blocks)
+	const per = (manyState + 1) * (manyState + 1) * numTags
+	seen := make([]bool, n*per)
+	key := func(st pathState) int {
+		return st.block*per + (st.s*(manyState+1)+st.r)*numTags + st.tag
+	}
+	var found *ssa.Return
+	var foundSt pathState
+	work := []pathState{{}}
+	seen[key(pathState{})] = true
+	for len(work) > 0 {
+		st := work[len(work)-1]
+		work = work[:len(work)-1]
+		b := p.g.fn.Blocks[st.block]
+		st = p.enter(st)
+		if ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return); isRet {
+			if p.leaks(st) && (found == nil || (foundSt.tag == tagNone && st.tag != tagNone)) {
+				found, foundSt = ret, st
+			}
+			continue
+		}
+		for _, succ := range b.Succs {
+			next := p.edge(st, b.Index, succ.Index)
+			if k := key(next); !seen[k] {
+				seen[k] = true
+				work = append(work, next)
+			}
+		}
+	}
+	return found, foundSt, found != nil
+}
+
+// enter applies a block's effects to the state on entry.
+func (p *chanPath) enter(st pathState) pathState {
+	b := st.block
+	if p.caseRecv[b] > 0 {
+		st.r = addState(st.r, p.caseRecv[b])
+	}
+	if t := p.tag[b]; t != tagNone && st.s > 0 && st.tag == tagNone {
+		st.tag = t
+	}
+	for _, e := range p.atBlock[b] {
+		switch e.kind {
+		case evSpawnSend:
+			st.s = addState(st.s, min(e.n, manyState))
+		case evRecv, evRecvOk:
+			st.r = addState(st.r, 1)
+		case evDrain:
+			st.r = manyState // a helper or deferred function receives what it needs
+		}
+	}
+	return st
+}
+
+// edge returns the state after the control-flow edge from -> to.
+func (p *chanPath) edge(st pathState, from, to int) pathState {
+	st.block = to
+	if p.drainEdge[[2]int{from, to}] {
+		st.r = manyState // the channel was found closed: every send happened
+	}
+	if in, isHeader := p.g.loops[from]; isHeader && !in[to] {
+		// Leaving a loop through its header: a counted loop ran to the
+		// end. Assume it received (or started) as many times as needed
+		// to match the other loop.
+		if p.loopRecv[from] {
+			st.r = manyState
+		}
+		if p.loopSpawn[from] {
+			st.s = manyState
+		}
+	}
+	return st
+}
+
+// leaks reports whether a return in state st leaves a sender blocked.
+func (p *chanPath) leaks(st pathState) bool {
+	switch {
+	case st.s == 0 || st.r == manyState:
+		return false
+	case st.s == manyState:
+		return p.k == 0 // with a buffer, unbounded senders may still fit: silent
+	}
+	return st.s > p.k+st.r
+}
+
+// addState adds counts, saturating at manyState.
+func addState(a, b int) int { return min(a+b, manyState) }
+
+// reason says why the senders block, in the words of the message.
+func (p *chanPath) reason(st pathState, total int) string {
+	switch st.tag {
+	case tagCtxDone:
+		return "the receiver returns on ctx.Done without receiving"
+	case tagTimeout:
+		return "the receiver returns on a timeout without receiving"
+	case tagOther:
+		return "the receiver returns on another select case without receiving"
+	}
+	switch {
+	case st.s == manyState:
+		return "the receiver can return before receiving from every sender"
+	case p.k > 0:
+		return fmt.Sprintf("its buffer holds %d of %d sends and the receiver can return without receiving the rest", p.k, total)
+	case st.r > 0:
+		return "the receiver can return before receiving from every sender"
+	}
+	return "the receiver can return without receiving"
+}

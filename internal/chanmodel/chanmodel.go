@@ -1,0 +1,173 @@
+package chanmodel
+
+import (
+	"go/build"
+	"go/types"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/goroutinelint/goroutinelint/internal/lint"
+)
+
+// Name is the analyzer's name; it reports nothing, so it has no flags.
+const Name = "chanmodel"
+
+// Analyzer computes the channel model of a package. It is a singleton:
+// a fact type may belong to only one analyzer.
+var Analyzer = &analysis.Analyzer{
+	Name:       Name,
+	Doc:        Doc,
+	URL:        "https://github.com/goroutinelint/goroutinelint#chanmodel",
+	Requires:   []*analysis.Analyzer{buildssa.Analyzer},
+	ResultType: reflect.TypeFor[*Result](),
+	FactTypes:  []analysis.Fact{new(chanSummary)},
+	Run:        run,
+}
+
+// Result is the channel model of one package, with query methods.
+type Result struct {
+	m *model
+}
+
+// Summary returns fn's summary: for a function of this package (closures
+// included), the computed one, and for another package's function, the one
+// its fact carries. It returns nil when unknown.
+func (r *Result) Summary(fn *ssa.Function) *Summary {
+	s, _ := r.m.summaryOf(fn)
+	return s
+}
+
+// Abandons returns the channels made in fn, a function of this package,
+// that fn can abandon while goroutines it started still need to send.
+func (r *Result) Abandons(fn *ssa.Function) []Abandon {
+	if a, ok := r.m.abandons[fn]; ok {
+		return a
+	}
+	var out []Abandon
+	lint.Guard(Name, r.m.pass.Pkg.Path(), fn.String(), func() { out = r.m.abandonsIn(fn) })
+	r.m.abandons[fn] = out
+	return out
+}
+
+// Spawns returns the goroutines fn starts directly, in instruction order.
+func (r *Result) Spawns(fn *ssa.Function) []Spawn {
+	var out []Spawn
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if sp, ok := spawnOf(instr); ok {
+				out = append(out, sp)
+			}
+		}
+	}
+	return out
+}
+
+// Callee names fn for messages when it lies in another package, and
+// returns "" for a function of this package.
+func (r *Result) Callee(fn *ssa.Function) string {
+	_, ext := r.m.summaryOf(fn)
+	return ext
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	ssaInfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	m := newModel(pass, ssaInfo.Pkg)
+	res := &Result{m: m}
+	if isStd(pass) {
+		return res, nil // the standard library is summarised by no fact: calls into it are unknown
+	}
+	if !m.relevant(ssaInfo.SrcFuncs) {
+		return res, nil // no channel, goroutine or summarised callee: every summary would be empty
+	}
+	m.summarizeAll(ssaInfo.SrcFuncs)
+	m.exportFacts(ssaInfo.SrcFuncs)
+	return res, nil
+}
+
+// relevant reports whether any function of the package touches a channel,
+// starts a goroutine or calls a function that has a fact. It is the fast
+// path: a package failing it would export no fact anyway.
+func (m *model) relevant(fns []*ssa.Function) bool {
+	for _, fn := range fns {
+		for _, p := range fn.Params {
+			if isChan(p.Type()) {
+				return true
+			}
+		}
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				if m.relevantInstr(instr) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// relevantInstr reports whether instr can contribute to a summary.
+func (m *model) relevantInstr(instr ssa.Instruction) bool {
+	switch i := instr.(type) {
+	case *ssa.Send, *ssa.Select, *ssa.MakeChan, *ssa.Go:
+		return true
+	case *ssa.UnOp:
+		return isChan(i.X.Type())
+	case ssa.CallInstruction:
+		callee := i.Common().StaticCallee()
+		if callee == nil || callee.Pkg == m.pkg {
+			return false // dynamic, or ours (judged by its own instructions)
+		}
+		s, _ := m.summaryOf(callee)
+		return s != nil
+	}
+	return false
+}
+
+// exportFacts exports the summary of each package-level function and
+// method that has something to say or takes a channel.
+func (m *model) exportFacts(fns []*ssa.Function) {
+	for _, fn := range fns {
+		obj, ok := fn.Object().(*types.Func)
+		if !ok || fn.Parent() != nil || obj.Pkg() != m.pass.Pkg {
+			continue // closures and foreign functions get no fact
+		}
+		s := m.funcs[fn]
+		if s == nil {
+			continue // unknown: no fact means unknown to importers too
+		}
+		hasChan := false
+		for _, p := range fn.Params {
+			hasChan = hasChan || isChan(p.Type())
+		}
+		if !hasChan && s.empty() {
+			continue // nothing to say
+		}
+		f := s.fact(len(fn.Params), func(i int) bool { return isChan(fn.Params[i].Type()) })
+		m.pass.ExportObjectFact(obj.Origin(), f)
+	}
+}
+
+// isStd reports whether the package belongs to the standard library: its
+// path has no dot in its first element and its files lie under GOROOT.
+func isStd(pass *analysis.Pass) bool {
+	path := pass.Pkg.Path()
+	first, _, _ := strings.Cut(path, "/")
+	if strings.Contains(first, ".") || len(pass.Files) == 0 {
+		return false
+	}
+	name := pass.Fset.PositionFor(pass.Files[0].Pos(), false).Filename
+	if strings.HasPrefix(name, "$GOROOT") {
+		return true // built with -trimpath
+	}
+	root := build.Default.GOROOT
+	if root == "" {
+		return false
+	}
+	rel, err := filepath.Rel(filepath.Join(root, "src"), name)
+	return err == nil && !strings.HasPrefix(rel, "..")
+}

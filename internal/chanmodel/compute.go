@@ -1,0 +1,332 @@
+package chanmodel
+
+import (
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/goroutinelint/goroutinelint/internal/lint"
+)
+
+// maxBlocks bounds the functions summarised: a bigger one is unknown.
+const maxBlocks = 2000
+
+// maxRounds bounds the fixpoint iteration over one strongly connected
+// component of the call graph; components that do not settle are unknown.
+const maxRounds = 12
+
+// model holds one package's channel model.
+type model struct {
+	pass *analysis.Pass
+	pkg  *ssa.Package
+	// funcs maps each summarised function of the package (by origin) to its
+	// summary; a nil value means unknown.
+	funcs    map[*ssa.Function]*Summary
+	imported map[*types.Func]*Summary // decoded facts, nil if none
+	cfgs     map[*ssa.Function]*cfg
+	abandons map[*ssa.Function][]Abandon
+}
+
+func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
+	return &model{
+		pass:     pass,
+		pkg:      pkg,
+		funcs:    map[*ssa.Function]*Summary{},
+		imported: map[*types.Func]*Summary{},
+		cfgs:     map[*ssa.Function]*cfg{},
+		abandons: map[*ssa.Function][]Abandon{},
+	}
+}
+
+// summaryOf returns callee's summary, or nil if unknown. For a function of
+// another package it also returns the function's name for messages.
+func (m *model) summaryOf(callee *ssa.Function) (*Summary, string) {
+	fn := callee.Origin()
+	if fn == nil {
+		fn = callee
+	}
+	if fn.Synthetic != "" {
+		return nil, "" // wrappers and thunks: unknown
+	}
+	if fn.Pkg == m.pkg {
+		return m.funcs[fn], ""
+	}
+	obj, ok := fn.Object().(*types.Func)
+	if !ok {
+		return nil, "" // an anonymous function of another package
+	}
+	obj = obj.Origin()
+	if obj.Pkg() == nil || obj.Pkg() == m.pass.Pkg {
+		return nil, "" // builtin-like, or ours without a summary
+	}
+	if s, ok := m.imported[obj]; ok {
+		return s, funcName(obj)
+	}
+	var s *Summary
+	var f chanSummary
+	if m.pass.ImportObjectFact(obj, &f) {
+		s = f.summary(obj)
+	}
+	m.imported[obj] = s
+	return s, funcName(obj)
+}
+
+// cfgOf returns fn's memoised loop structure.
+func (m *model) cfgOf(fn *ssa.Function) *cfg {
+	g, ok := m.cfgs[fn]
+	if !ok {
+		g = newCFG(fn)
+		m.cfgs[fn] = g
+	}
+	return g
+}
+
+// summarizeAll summarises fns bottom-up over the static call graph,
+// iterating each strongly connected component to a fixpoint.
+func (m *model) summarizeAll(fns []*ssa.Function) {
+	index := map[*ssa.Function]int{}
+	for i, fn := range fns {
+		index[fn] = i
+	}
+	edges := make([][]int, len(fns))
+	for i, fn := range fns {
+		edges[i] = m.callees(fn, index)
+	}
+	for _, comp := range sccs(len(fns), func(i int) []int { return edges[i] }) {
+		recursive := len(comp) > 1 || slices.Contains(edges[comp[0]], comp[0])
+		m.summarizeComponent(fns, comp, recursive)
+	}
+}
+
+// callees returns the indexes of the package functions fn refers to:
+// static callees and closures.
+func (m *model) callees(fn *ssa.Function, index map[*ssa.Function]int) []int {
+	var out []int
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			var target *ssa.Function
+			switch i := instr.(type) {
+			case *ssa.MakeClosure:
+				target, _ = i.Fn.(*ssa.Function)
+			case ssa.CallInstruction:
+				target = i.Common().StaticCallee()
+			}
+			if target == nil {
+				continue // nothing static
+			}
+			if o := target.Origin(); o != nil {
+				target = o
+			}
+			if j, ok := index[target]; ok {
+				out = append(out, j)
+			}
+		}
+	}
+	return out
+}
+
+// summarizeComponent summarises the functions of one component; a
+// recursive component starts from empty summaries and iterates.
+func (m *model) summarizeComponent(fns []*ssa.Function, comp []int, recursive bool) {
+	for _, i := range comp {
+		fn := fns[i]
+		m.funcs[fn] = &Summary{Slots: make([]SlotUse, len(fn.Params)+len(fn.FreeVars))}
+	}
+	for range maxRounds {
+		changed := false
+		for _, i := range comp {
+			fn := fns[i]
+			var s *Summary
+			ok := lint.Guard(Name, m.pass.Pkg.Path(), fn.String(), func() { s = m.summarize(fn) })
+			if !ok {
+				s = nil // a panic: unknown
+			}
+			if !s.equal(m.funcs[fn]) {
+				changed = true
+			}
+			m.funcs[fn] = s
+		}
+		if !changed || !recursive {
+			return // settled, or nothing in it depends on itself
+		}
+	}
+	for _, i := range comp {
+		m.funcs[fns[i]] = nil // did not settle: unknown
+	}
+}
+
+// summarize computes fn's summary from its callees' current summaries, or
+// returns nil if fn is too big to analyse.
+func (m *model) summarize(fn *ssa.Function) *Summary {
+	if len(fn.Blocks) == 0 || len(fn.Blocks) > maxBlocks {
+		return nil // no body, or too big to analyse within budget
+	}
+	s := &Summary{Slots: make([]SlotUse, len(fn.Params)+len(fn.FreeVars))}
+	g := m.cfgOf(fn)
+	for i, p := range fn.Params {
+		if isChan(p.Type()) {
+			s.Slots[i] = m.slotUse(g, m.uses(fn, p, false))
+		}
+	}
+	for j, fv := range fn.FreeVars {
+		switch {
+		case isChanCell(fv.Type()):
+			s.Slots[len(fn.Params)+j] = m.slotUse(g, m.uses(fn, fv, true))
+		case isChan(fv.Type()):
+			s.Slots[len(fn.Params)+j] = m.slotUse(g, m.uses(fn, fv, false))
+		}
+	}
+	m.sharedSends(fn, s)
+	s.NeverReturns = m.neverReturns(fn)
+	return s
+}
+
+// slotUse condenses a slot's events into a SlotUse.
+func (m *model) slotUse(g *cfg, evs []event) SlotUse {
+	var u SlotUse
+	sendW := make([]int, len(g.fn.Blocks))
+	spawnW := make([]int, len(g.fn.Blocks))
+	for _, e := range evs {
+		b := e.instr.Block().Index
+		switch e.kind {
+		case evSend, evCallSend:
+			sendW[b] = add(sendW[b], e.n)
+		case evSpawnSend:
+			spawnW[b] = add(spawnW[b], e.n)
+		case evRecv, evCaseRecv, evRecvOk, evDrain, evGoRecv:
+			u.Recv = true
+		case evClose, evGoClose:
+			u.Close = true
+		case evEscape:
+			u.Escapes = true
+		}
+		for _, s := range e.sites {
+			u.Sites = addSite(u.Sites, s)
+		}
+	}
+	u.Sends = g.longestPath(sendW)
+	u.SpawnSends = g.longestPath(spawnW)
+	return u
+}
+
+// sharedSends fills s.Sends and s.Spawns: the shared channels fn, its
+// callees and the goroutines they start may block sending to.
+func (m *model) sharedSends(fn *ssa.Function, s *Summary) {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if sp, ok := spawnOf(instr); ok {
+				m.spawnedSends(sp, s)
+				continue
+			}
+			switch i := instr.(type) {
+			case *ssa.Send:
+				if key := m.sharedKey(fn, i.Chan); key != "" {
+					s.Sends = addSite(s.Sends, Site{Chan: key, Pos: i.Pos()})
+				}
+			case *ssa.Select:
+				if i.Blocking && len(i.States) == 1 && i.States[0].Dir == types.SendOnly {
+					if key := m.sharedKey(fn, i.States[0].Chan); key != "" {
+						s.Sends = addSite(s.Sends, Site{Chan: key, Pos: i.States[0].Pos})
+					}
+				}
+			case *ssa.Call, *ssa.Defer:
+				m.calledSends(instr.(ssa.CallInstruction), s)
+			}
+		}
+	}
+}
+
+// calledSends adds the shared sends of a synchronous call's callee.
+func (m *model) calledSends(call ssa.CallInstruction, s *Summary) {
+	callee := call.Common().StaticCallee()
+	if callee == nil || call.Common().IsInvoke() {
+		return // dynamic: unknown, so silent
+	}
+	cs, ext := m.summaryOf(callee)
+	if cs == nil {
+		return // unknown
+	}
+	for _, x := range cs.Sends {
+		s.Sends = addSite(s.Sends, relocate(x, call, ext, false))
+	}
+	for _, x := range cs.Spawns {
+		s.Spawns = addSite(s.Spawns, relocate(x, call, ext, false))
+	}
+}
+
+// spawnedSends adds the shared sends of a goroutine fn starts.
+func (m *model) spawnedSends(sp Spawn, s *Summary) {
+	if sp.Body == nil {
+		return // dynamic goroutine: unknown
+	}
+	bs, ext := m.summaryOf(sp.Body)
+	if bs == nil {
+		return // unknown
+	}
+	for _, x := range bs.Sends {
+		s.Spawns = addSite(s.Spawns, relocate(x, sp.Instr, ext, true))
+	}
+	for _, x := range bs.Spawns {
+		s.Spawns = addSite(s.Spawns, relocate(x, sp.Instr, ext, false))
+	}
+}
+
+// relocate returns the site x of a callee as seen from the call instr: a
+// callee in another package (ext) is located at the call; a goroutine's
+// site records where it was started.
+func relocate(x Site, call ssa.CallInstruction, ext string, spawn bool) Site {
+	if ext != "" {
+		x = Site{Chan: x.Chan, Pos: call.Pos(), Callee: ext}
+	}
+	if spawn && !x.Go.IsValid() {
+		x.Go = call.Pos()
+	}
+	return x
+}
+
+// neverReturns reports whether no return or panic is reachable from fn's
+// entry, counting a call of a function that never returns as a dead end.
+func (m *model) neverReturns(fn *ssa.Function) bool {
+	if fn.Recover != nil {
+		return false // a recovered panic returns
+	}
+	seen := make([]bool, len(fn.Blocks))
+	work := []*ssa.BasicBlock{fn.Blocks[0]}
+	seen[0] = true
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if m.blockNeverContinues(b) {
+			continue // a call that never returns ends the path
+		}
+		switch b.Instrs[len(b.Instrs)-1].(type) {
+		case *ssa.Return, *ssa.Panic:
+			return false
+		}
+		for _, s := range b.Succs {
+			if !seen[s.Index] {
+				seen[s.Index] = true
+				work = append(work, s)
+			}
+		}
+	}
+	return true
+}
+
+// blockNeverContinues reports whether b calls a function that never returns.
+func (m *model) blockNeverContinues(b *ssa.BasicBlock) bool {
+	for _, instr := range b.Instrs {
+		call, ok := instr.(*ssa.Call)
+		if !ok || call.Call.IsInvoke() {
+			continue // not a static call
+		}
+		if callee := call.Call.StaticCallee(); callee != nil {
+			if cs, _ := m.summaryOf(callee); cs != nil && cs.NeverReturns {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,47 @@
+// Package chanmodel defines an Analyzer that computes the channel model
+// shared by the passes about goroutines that block forever.
+//
+// # Analyzer chanmodel
+//
+// chanmodel: summarise how functions use channels
+//
+// The analyzer reports nothing. For each function of a package it computes
+// a summary, bottom-up over the static call graph (recursive functions are
+// iterated to a fixpoint): for each channel parameter and captured channel,
+// how many blocking sends with no select escape it makes on one path,
+// directly, in callees or in goroutines it starts, and whether it receives,
+// closes or lets the channel escape; the shared channels (package-level
+// variables and fields of receivers) it, or goroutines it starts, may block
+// sending to; and whether it can return at all. Summaries of exported and
+// unexported package-level functions and methods travel to importing
+// packages as facts.
+//
+// Its result also answers, per function, which channels made there can be
+// abandoned: a goroutine the function starts sends on the channel, and a
+// path from the start to a return receives less than the buffer requires.
+//
+// The standard library is not summarised: a channel handed to it is of
+// unknown fate, and the passes say nothing about it.
+package chanmodel
+
+// Doc is the analyzer's documentation, the package comment above without its
+// first sentence; a test keeps the two in step.
+const Doc = `summarise how functions use channels
+
+The analyzer reports nothing. For each function of a package it computes
+a summary, bottom-up over the static call graph (recursive functions are
+iterated to a fixpoint): for each channel parameter and captured channel,
+how many blocking sends with no select escape it makes on one path,
+directly, in callees or in goroutines it starts, and whether it receives,
+closes or lets the channel escape; the shared channels (package-level
+variables and fields of receivers) it, or goroutines it starts, may block
+sending to; and whether it can return at all. Summaries of exported and
+unexported package-level functions and methods travel to importing
+packages as facts.
+
+Its result also answers, per function, which channels made there can be
+abandoned: a goroutine the function starts sends on the channel, and a
+path from the start to a return receives less than the buffer requires.
+
+The standard library is not summarised: a channel handed to it is of
+unknown fate, and the passes say nothing about it.`

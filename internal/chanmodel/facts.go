@@ -1,0 +1,135 @@
+package chanmodel
+
+import (
+	"fmt"
+	"go/types"
+	"slices"
+	"strings"
+)
+
+// chanSummary is the exported form of a function's Summary: what a caller
+// in another package needs, with no positions.
+type chanSummary struct {
+	// Params holds the channel parameters, receiver first, by index; a
+	// channel parameter the function does not use has a zero entry.
+	Params []ParamUse
+	// Sends and Spawns are sorted shared channel keys (see Site.Chan).
+	Sends  []string
+	Spawns []string
+	// NeverReturns reports that the function cannot return.
+	NeverReturns bool
+}
+
+// A ParamUse is the exported form of a parameter's SlotUse.
+type ParamUse struct {
+	Index      int
+	Sends      int
+	SpawnSends int
+	Recv       bool
+	Close      bool
+	Escapes    bool
+}
+
+func (*chanSummary) AFact() {}
+
+func (f *chanSummary) String() string {
+	var parts []string
+	if len(f.Sends) > 0 {
+		parts = append(parts, "sends "+strings.Join(f.Sends, ","))
+	}
+	if len(f.Spawns) > 0 {
+		parts = append(parts, "spawns "+strings.Join(f.Spawns, ","))
+	}
+	for _, p := range f.Params {
+		var what []string
+		if p.Sends > 0 {
+			what = append(what, "send "+count(p.Sends))
+		}
+		if p.SpawnSends > 0 {
+			what = append(what, "spawn-send "+count(p.SpawnSends))
+		}
+		if p.Recv {
+			what = append(what, "recv")
+		}
+		if p.Close {
+			what = append(what, "close")
+		}
+		if p.Escapes {
+			what = append(what, "escapes")
+		}
+		if len(what) == 0 {
+			what = append(what, "unused")
+		}
+		parts = append(parts, fmt.Sprintf("p%d %s", p.Index, strings.Join(what, " ")))
+	}
+	if f.NeverReturns {
+		parts = append(parts, "never returns")
+	}
+	return "chanSummary(" + strings.Join(parts, "; ") + ")"
+}
+
+// count renders a send count.
+func count(n int) string {
+	if n >= Many {
+		return "many"
+	}
+	return fmt.Sprint(n)
+}
+
+// fact converts the summary of a function with params parameters (receiver
+// included) to its exported form.
+func (s *Summary) fact(params int, chanParam func(int) bool) *chanSummary {
+	f := &chanSummary{NeverReturns: s.NeverReturns}
+	for i := 0; i < params && i < len(s.Slots); i++ {
+		if !chanParam(i) {
+			continue // only channel parameters are tracked
+		}
+		u := s.Slots[i]
+		f.Params = append(f.Params, ParamUse{
+			Index: i, Sends: u.Sends, SpawnSends: u.SpawnSends,
+			Recv: u.Recv, Close: u.Close, Escapes: u.Escapes,
+		})
+	}
+	f.Sends = keys(s.Sends)
+	f.Spawns = keys(s.Spawns)
+	return f
+}
+
+// keys returns the sorted distinct channel keys of sites.
+func keys(sites []Site) []string {
+	var out []string
+	for _, s := range sites {
+		out = append(out, s.Chan)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// summary converts an imported fact back to a Summary for fn.
+func (f *chanSummary) summary(fn *types.Func) *Summary {
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok {
+		return nil
+	}
+	n := sig.Params().Len()
+	if sig.Recv() != nil {
+		n++
+	}
+	s := &Summary{Slots: make([]SlotUse, n), NeverReturns: f.NeverReturns}
+	for _, p := range f.Params {
+		if p.Index < 0 || p.Index >= n {
+			return nil // a fact from another version of the function
+		}
+		s.Slots[p.Index] = SlotUse{
+			Sends: p.Sends, SpawnSends: p.SpawnSends,
+			Recv: p.Recv, Close: p.Close, Escapes: p.Escapes,
+		}
+	}
+	for _, k := range f.Sends {
+		s.Sends = append(s.Sends, Site{Chan: k})
+	}
+	for _, k := range f.Spawns {
+		s.Spawns = append(s.Spawns, Site{Chan: k})
+	}
+	return s
+}

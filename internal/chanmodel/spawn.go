@@ -1,0 +1,93 @@
+package chanmodel
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// groupGo lists the methods that start their function argument as a
+// goroutine, by types.Func.FullName.
+var groupGo = map[string]bool{
+	"(*golang.org/x/sync/errgroup.Group).Go":    true,
+	"(*golang.org/x/sync/errgroup.Group).TryGo": true,
+	"(*sync.WaitGroup).Go":                      true, // Go 1.25
+}
+
+// groupWait lists the methods that wait for such goroutines.
+var groupWait = map[string]bool{
+	"(*golang.org/x/sync/errgroup.Group).Wait": true,
+	"(*sync.WaitGroup).Wait":                   true,
+}
+
+// isGroupGo reports whether the call starts its argument as a goroutine
+// through errgroup.Group.Go, TryGo or sync.WaitGroup.Go.
+func isGroupGo(c *ssa.CallCommon) bool {
+	return calleeIn(c, groupGo)
+}
+
+// calleeIn reports whether c statically calls a function named in set.
+func calleeIn(c *ssa.CallCommon, set map[string]bool) bool {
+	if c.IsInvoke() {
+		return false // an interface method: not one of ours
+	}
+	fn := c.StaticCallee()
+	if fn == nil {
+		return false // dynamic call
+	}
+	obj, ok := fn.Object().(*types.Func)
+	return ok && set[obj.Origin().FullName()]
+}
+
+// A Spawn is one place where a function starts a goroutine.
+type Spawn struct {
+	Instr ssa.CallInstruction // the go statement or the Go call
+	Pos   token.Pos
+	// Body is the goroutine's function, nil when it is dynamic.
+	Body *ssa.Function
+	// Group is set for errgroup.Group.Go and sync.WaitGroup.Go.
+	Group bool
+}
+
+// spawnOf returns the spawn made by instr, if it is one.
+func spawnOf(instr ssa.Instruction) (Spawn, bool) {
+	switch i := instr.(type) {
+	case *ssa.Go:
+		sp := Spawn{Instr: i, Pos: i.Pos()}
+		if !i.Call.IsInvoke() {
+			sp.Body = funcOf(i.Call.Value)
+		}
+		return sp, true
+	case *ssa.Call:
+		if !isGroupGo(&i.Call) || len(i.Call.Args) != 2 {
+			return Spawn{}, false // an ordinary call
+		}
+		return Spawn{Instr: i, Pos: i.Pos(), Body: funcOf(i.Call.Args[1]), Group: true}, true
+	}
+	return Spawn{}, false
+}
+
+// funcOf returns the function a function value denotes, or nil.
+func funcOf(v ssa.Value) *ssa.Function {
+	switch v := v.(type) {
+	case *ssa.Function:
+		return v
+	case *ssa.MakeClosure:
+		fn, _ := v.Fn.(*ssa.Function)
+		return fn
+	}
+	return nil
+}
+
+// callsGroupWait reports whether fn waits for an errgroup or WaitGroup.
+func callsGroupWait(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if c, ok := instr.(ssa.CallInstruction); ok && calleeIn(c.Common(), groupWait) {
+				return true
+			}
+		}
+	}
+	return false
+}

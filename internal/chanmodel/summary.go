@@ -1,0 +1,143 @@
+package chanmodel
+
+import (
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// A Summary says what one function does with channels: with each of its
+// channel parameters and free variables, with shared channels, and whether
+// it can return at all. A nil *Summary means unknown.
+type Summary struct {
+	// Slots holds one entry per parameter (receiver first) and then one per
+	// free variable; entries for non-channel slots are zero.
+	Slots []SlotUse
+	// Sends lists the shared channels (package-level variables and struct
+	// fields) the function may block sending to, without a select escape.
+	Sends []Site
+	// Spawns lists the shared channels that goroutines the function starts
+	// (directly or in callees) may block sending to.
+	Spawns []Site
+	// NeverReturns reports that no path from entry reaches a return or a panic.
+	NeverReturns bool
+}
+
+// A SlotUse says what a function does with one channel parameter or free
+// variable. Counts are the most along one path; Many means unbounded.
+type SlotUse struct {
+	Sends      int  // blocking sends with no select escape
+	SpawnSends int  // the same, made by goroutines the function starts
+	Recv       bool // may receive from it, itself or in callees and goroutines
+	Close      bool // may close it
+	Escapes    bool // stored, returned or passed where the model cannot follow
+	// Sites are the first few sends behind Sends and SpawnSends.
+	Sites []Site
+}
+
+// zero reports whether u records no use at all.
+func (u *SlotUse) zero() bool {
+	return u.Sends == 0 && u.SpawnSends == 0 && !u.Recv && !u.Close && !u.Escapes
+}
+
+// A Site locates a send for a report.
+type Site struct {
+	// Chan is the shared channel's key ("pkgpath.name" for a package-level
+	// variable, "pkgpath.Type.field" for a struct field), or "" for a slot.
+	Chan string
+	// Pos is the send in the analysed package, or, when Callee is set, the
+	// call in the analysed package of the function in another package that
+	// (in the end) sends.
+	Pos    token.Pos
+	Callee string // "pkg.Func" or "(*pkg.T).Method" in another package
+	// Go is where a goroutine making the send is started in the analysed
+	// package, for Spawns and SpawnSends; token.NoPos if unknown.
+	Go token.Pos
+	// GoCallee names the function in another package that starts the
+	// goroutine, when Go is the call of that function.
+	GoCallee string
+}
+
+// maxSites bounds the sites kept per list, so summaries stay small.
+const maxSites = 4
+
+// addSite appends s to list unless an equal site is there or the list is full.
+func addSite(list []Site, s Site) []Site {
+	if len(list) >= maxSites || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// equal reports whether two summaries are the same.
+func (s *Summary) equal(t *Summary) bool {
+	if s == nil || t == nil {
+		return s == t
+	}
+	if s.NeverReturns != t.NeverReturns || len(s.Slots) != len(t.Slots) ||
+		!slices.Equal(s.Sends, t.Sends) || !slices.Equal(s.Spawns, t.Spawns) {
+		return false
+	}
+	for i := range s.Slots {
+		a, b := s.Slots[i], t.Slots[i]
+		if a.Sends != b.Sends || a.SpawnSends != b.SpawnSends || a.Recv != b.Recv ||
+			a.Close != b.Close || a.Escapes != b.Escapes || !slices.Equal(a.Sites, b.Sites) {
+			return false
+		}
+	}
+	return true
+}
+
+// empty reports whether the summary says nothing a caller could use.
+func (s *Summary) empty() bool {
+	if len(s.Sends) > 0 || len(s.Spawns) > 0 || s.NeverReturns {
+		return false
+	}
+	for i := range s.Slots {
+		if !s.Slots[i].zero() {
+			return false
+		}
+	}
+	return true
+}
+
+// isChan reports whether t is a channel type.
+func isChan(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Chan)
+	return ok
+}
+
+// isChanCell reports whether t is a pointer to a channel: the form of a
+// captured channel variable.
+func isChanCell(t types.Type) bool {
+	p, ok := t.Underlying().(*types.Pointer)
+	return ok && isChan(p.Elem())
+}
+
+// funcName names fn for messages, relative to no package: "lib.Send" or
+// "(*lib.T).Send".
+func funcName(fn *types.Func) string {
+	// FullName spells the full package path; the name reads better.
+	return shortenPath(fn.FullName(), fn.Pkg())
+}
+
+// shortenPath replaces pkg's path in s by its name.
+func shortenPath(s string, pkg *types.Package) string {
+	if pkg == nil {
+		return s
+	}
+	return strings.ReplaceAll(s, pkg.Path()+".", pkg.Name()+".")
+}
+
+// DisplayKey renders a shared channel key for a message: the last element
+// of the package path and the rest, as in "lib.logCh" or "lib.Logger.ch".
+func DisplayKey(key string) string {
+	slash := strings.LastIndex(key, "/")
+	return key[slash+1:]
+}
+
+// ssaFuncName is fn's name for panic reports.
+func ssaFuncName(fn *ssa.Function) string { return fn.String() }

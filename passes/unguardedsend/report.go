@@ -1,0 +1,125 @@
+package unguardedsend
+
+import (
+	"fmt"
+	"go/token"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
+)
+
+// checkAbandons reports the sends on channels fn makes and can abandon.
+func (c *checker) checkAbandons(fn *ssa.Function) {
+	for _, a := range c.model.Abandons(fn) {
+		name := c.syntax.makeName(a.Make)
+		for _, s := range blockingSends(a) {
+			var msg string
+			if s.Callee == "" {
+				msg = fmt.Sprintf("send on %s may block forever: %s", c.syntax.chanName(s.Pos, name), a.Reason)
+			} else {
+				msg = fmt.Sprintf("%s may block forever sending on %s: %s", s.Callee, name, a.Reason)
+			}
+			d := analysis.Diagnostic{Pos: s.Pos, Category: categoryAbandoned, Message: msg}
+			c.related(&d, s.Go, s.Pos, "goroutine started here")
+			c.related(&d, a.Return, s.Pos, "returns here without receiving")
+			if fix := c.bufferFix(a, name); fix != nil && len(a.Senders) == 1 {
+				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+			}
+			c.reportOnce(d)
+		}
+	}
+}
+
+// blockingSends picks one send per goroutine start: the one that blocks
+// once the buffer is full, as far as the sites tell.
+func blockingSends(a chanmodel.Abandon) []chanmodel.Site {
+	var order []token.Pos
+	byGo := map[token.Pos][]chanmodel.Site{}
+	for _, s := range a.Senders {
+		if _, ok := byGo[s.Go]; !ok {
+			order = append(order, s.Go)
+		}
+		byGo[s.Go] = append(byGo[s.Go], s)
+	}
+	var out []chanmodel.Site
+	for _, g := range order {
+		sites := byGo[g]
+		out = append(out, sites[min(a.Cap, len(sites)-1)])
+	}
+	return out
+}
+
+// checkHandlerSends reports a handler's own blocking sends to shared
+// channels (in it or in functions it calls).
+func (c *checker) checkHandlerSends(sites []chanmodel.Site) {
+	for _, s := range sites {
+		var msg string
+		key := chanmodel.DisplayKey(s.Chan)
+		if s.Callee == "" {
+			msg = fmt.Sprintf("send on %s may block the handler forever when its readers fall behind: select on the request context's Done too",
+				c.syntax.chanName(s.Pos, key))
+		} else {
+			msg = fmt.Sprintf("%s may block the handler forever sending on %s when its readers fall behind", s.Callee, key)
+		}
+		d := analysis.Diagnostic{Pos: s.Pos, Category: categoryHandler, Message: msg}
+		if s.Callee == "" {
+			if fix := c.selectFix(s.Pos); fix != nil {
+				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+			}
+		}
+		c.reportOnce(d)
+	}
+}
+
+// checkSpawnedSends reports blocking sends to shared channels by
+// goroutines started in a handler (perRequest) or any function.
+func (c *checker) checkSpawnedSends(sites []chanmodel.Site, perRequest bool) {
+	per := "call"
+	if perRequest {
+		per = "request"
+	}
+	for _, s := range sites {
+		key := chanmodel.DisplayKey(s.Chan)
+		var msg string
+		switch {
+		case s.Callee == "":
+			msg = fmt.Sprintf("send on %s may block forever when its readers fall behind, stranding one goroutine per %s",
+				c.syntax.chanName(s.Pos, key), per)
+		case s.Go.IsValid():
+			msg = fmt.Sprintf("%s may block forever sending on %s when its readers fall behind, stranding one goroutine per %s",
+				s.Callee, key, per)
+		default:
+			msg = fmt.Sprintf("%s starts a goroutine that may block forever sending on %s when its readers fall behind, one per %s",
+				s.Callee, key, per)
+		}
+		d := analysis.Diagnostic{Pos: s.Pos, Category: categoryShared, Message: msg}
+		c.related(&d, s.Go, s.Pos, "goroutine started here")
+		if s.Callee == "" {
+			if fix := c.selectFix(s.Pos); fix != nil {
+				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+			}
+		}
+		c.reportOnce(d)
+	}
+}
+
+// related appends a related position unless it is unknown or the
+// diagnostic's own position.
+func (c *checker) related(d *analysis.Diagnostic, pos, self token.Pos, msg string) {
+	if !pos.IsValid() || pos == self {
+		return // nothing to add
+	}
+	d.Related = append(d.Related, analysis.RelatedInformation{Pos: pos, Message: msg})
+}
+
+// reportOnce reports d unless a diagnostic was already reported at its
+// position: one send, one diagnostic.
+func (c *checker) reportOnce(d analysis.Diagnostic) {
+	if c.reported[d.Pos] {
+		return // already reported, by another category or spawner
+	}
+	c.reported[d.Pos] = true
+	c.report.Report(d)
+}
