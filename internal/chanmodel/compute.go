@@ -47,15 +47,15 @@ func (m *model) summaryOf(callee *ssa.Function) (*Summary, string) {
 	if fn == nil {
 		fn = callee
 	}
-	if fn.Synthetic != "" {
-		return nil, "" // wrappers and thunks: unknown
-	}
 	if fn.Pkg == m.pkg {
+		if fn.Synthetic != "" {
+			return nil, "" // wrappers and thunks: unknown
+		}
 		return m.funcs[fn], ""
 	}
 	obj, ok := fn.Object().(*types.Func)
 	if !ok {
-		return nil, "" // an anonymous function of another package
+		return nil, "" // an anonymous function or wrapper of another package
 	}
 	obj = obj.Origin()
 	if obj.Pkg() == nil || obj.Pkg() == m.pass.Pkg {
@@ -134,7 +134,7 @@ func (m *model) summarizeComponent(fns []*ssa.Function, comp []int, recursive bo
 		fn := fns[i]
 		m.funcs[fn] = &Summary{Slots: make([]SlotUse, len(fn.Params)+len(fn.FreeVars))}
 	}
-	for range maxRounds {
+	for round := range maxRounds {
 		changed := false
 		for _, i := range comp {
 			fn := fns[i]
@@ -142,6 +142,9 @@ func (m *model) summarizeComponent(fns []*ssa.Function, comp []int, recursive bo
 			ok := lint.Guard(Name, m.pass.Pkg.Path(), fn.String(), func() { s = m.summarize(fn) })
 			if !ok {
 				s = nil // a panic: unknown
+			}
+			if round > 0 {
+				widen(m.funcs[fn], s)
 			}
 			if !s.equal(m.funcs[fn]) {
 				changed = true
@@ -154,6 +157,22 @@ func (m *model) summarizeComponent(fns []*ssa.Function, comp []int, recursive bo
 	}
 	for _, i := range comp {
 		m.funcs[fns[i]] = nil // did not settle: unknown
+	}
+}
+
+// widen makes a count that grew between two rounds of a recursive
+// component unbounded, so that recursion through a send settles.
+func widen(old, s *Summary) {
+	if old == nil || s == nil || len(old.Slots) != len(s.Slots) {
+		return
+	}
+	for i := range s.Slots {
+		if s.Slots[i].Sends > old.Slots[i].Sends {
+			s.Slots[i].Sends = Many
+		}
+		if s.Slots[i].SpawnSends > old.Slots[i].SpawnSends {
+			s.Slots[i].SpawnSends = Many
+		}
 	}
 }
 

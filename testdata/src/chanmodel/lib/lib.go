@@ -1,0 +1,100 @@
+// Package lib exports channel summaries as facts.
+package lib
+
+var queue = make(chan int, 8)
+
+// Q holds a shared channel in a field.
+type Q struct{ ch chan int }
+
+// Push sends on a field of its receiver.
+func (q *Q) Push(v int) { // want Push:`chanSummary\(sends chanmodel/lib.Q.ch\)`
+	q.ch <- v
+}
+
+// Enqueue sends on a package-level channel.
+func Enqueue(v int) { // want Enqueue:`chanSummary\(sends chanmodel/lib.queue\)`
+	queue <- v
+}
+
+// EnqueueAsync starts a goroutine that sends on it.
+func EnqueueAsync(v int) { // want EnqueueAsync:`chanSummary\(spawns chanmodel/lib.queue\)`
+	go Enqueue(v)
+}
+
+// Guarded selects: nothing to say about queue.
+func Guarded(done <-chan struct{}, v int) { // want Guarded:`chanSummary\(p0 recv\)`
+	select {
+	case queue <- v:
+	case <-done:
+	}
+}
+
+// Each sends once per item.
+func Each[T any](out chan<- T, xs []T) { // want Each:`chanSummary\(p0 send many\)`
+	for _, x := range xs {
+		out <- x
+	}
+}
+
+// Either sends once on either branch.
+func Either(out chan<- int, b bool) { // want Either:`chanSummary\(p0 send 1\)`
+	if b {
+		out <- 1
+	} else {
+		out <- 2
+	}
+}
+
+// Twice sends twice.
+func Twice(out chan<- int) { // want Twice:`chanSummary\(p0 send 2\)`
+	out <- 1
+	out <- 2
+}
+
+// Spawn starts a sender on out.
+func Spawn(out chan<- int) { // want Spawn:`chanSummary\(p0 spawn-send 1\)`
+	go func() { out <- 1 }()
+}
+
+// Closer sends and closes.
+func Closer(out chan int, keep *chan int) { // want Closer:`chanSummary\(p0 send 1 close\)`
+	out <- 1
+	close(out)
+}
+
+// Keep lets its channel escape.
+func Keep(out chan int) { // want Keep:`chanSummary\(p0 escapes\)`
+	saved = out
+}
+
+var saved chan int
+
+// Loop never returns.
+func Loop() { // want Loop:`chanSummary\(never returns\)`
+	for {
+		<-queue
+	}
+}
+
+// Run calls Loop, so it never returns either.
+func Run() { // want Run:`chanSummary\(never returns\)`
+	Loop()
+}
+
+// Even and Odd recurse into each other.
+func Even(n int, out chan<- int) { // want Even:`chanSummary\(p1 send many\)`
+	if n > 0 {
+		Odd(n-1, out)
+		return
+	}
+	out <- n
+}
+
+// Odd recurses into Even.
+func Odd(n int, out chan<- int) { // want Odd:`chanSummary\(p1 send many\)`
+	out <- n
+	Even(n, out)
+}
+
+// Plain touches no channel: no fact.
+func Plain() int { return 1 }

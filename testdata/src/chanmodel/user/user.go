@@ -1,0 +1,22 @@
+// Package user builds summaries from imported facts.
+package user
+
+import "chanmodel/lib"
+
+// Log reaches lib.queue through lib.Enqueue.
+func Log(v int) { // want Log:`chanSummary\(sends chanmodel/lib.queue\)`
+	lib.Enqueue(v)
+}
+
+// Relay passes its channel to lib.Spawn.
+func Relay(out chan<- int) { // want Relay:`chanSummary\(p0 spawn-send 1\)`
+	lib.Spawn(out)
+}
+
+// Forever reaches lib.Loop.
+func Forever() { // want Forever:`chanSummary\(never returns\)`
+	lib.Run()
+}
+
+// Nothing calls a function with no fact.
+func Nothing() int { return lib.Plain() }
