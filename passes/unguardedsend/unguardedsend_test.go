@@ -88,4 +88,3 @@ func TestDoc(t *testing.T) {
 		t.Errorf("title %q: want a lowercase phrase of at most 60 characters with no period", title)
 	}
 }
-
