@@ -6,17 +6,20 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/goroutinelint/goroutinelint/passes/clienttimeout"
+	"github.com/goroutinelint/goroutinelint/passes/unguardedsend"
 )
 
 // Config aggregates the configuration of every pass.
 type Config struct {
 	ClientTimeout clienttimeout.Config
+	UnguardedSend unguardedsend.Config
 }
 
 // DefaultConfig returns every pass's default configuration.
 func DefaultConfig() Config {
 	return Config{
 		ClientTimeout: clienttimeout.DefaultConfig(),
+		UnguardedSend: unguardedsend.DefaultConfig(),
 	}
 }
 
@@ -26,5 +29,6 @@ func DefaultConfig() Config {
 func All(cfg Config) []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		clienttimeout.New(cfg.ClientTimeout),
+		unguardedsend.New(cfg.UnguardedSend),
 	}
 }
