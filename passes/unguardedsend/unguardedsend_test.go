@@ -32,6 +32,7 @@ var defaultCases = []string{
 	"unguardedsend/handler",
 	"unguardedsend/facts/...",
 	"unguardedsend/fix",
+	"unguardedsend/params",
 }
 
 func Test(t *testing.T) {
