@@ -48,14 +48,21 @@ func TestIsVetCall(t *testing.T) {
 
 func TestSelected(t *testing.T) {
 	t.Parallel()
+	var all, others []string
+	for _, a := range newCommand(io.Discard, io.Discard, "").analyzers {
+		all = append(all, a.Name)
+		if a.Name != "clienttimeout" {
+			others = append(others, a.Name)
+		}
+	}
 	tests := []struct {
 		args []string
 		want []string
 	}{
-		{nil, []string{"clienttimeout"}},
-		{[]string{"-clienttimeout"}, []string{"clienttimeout"}},
+		{nil, all},
+		{[]string{"-clienttimeout"}, []string{"clienttimeout"}}, // naming a pass runs only the named ones
 		{[]string{"-clienttimeout=true"}, []string{"clienttimeout"}},
-		{[]string{"-clienttimeout=false"}, nil},
+		{[]string{"-clienttimeout=false"}, others},
 	}
 	for _, tt := range tests {
 		c := newCommand(io.Discard, io.Discard, "")
@@ -80,14 +87,14 @@ func TestPassFlagsBind(t *testing.T) {
 	if err := c.flags.Parse([]string{"-clienttimeout.fix-timeout=5s", "-clienttimeout.default-client=false"}); err != nil {
 		t.Fatal(err)
 	}
-	a := c.analyzers[0]
+	a := clientTimeout(t, c)
 	if got := a.Flags.Lookup("fix-timeout").Value.String(); got != "5s" {
 		t.Errorf("fix-timeout = %s, want 5s", got)
 	}
 	if got := a.Flags.Lookup("default-client").Value.String(); got != "false" {
 		t.Errorf("default-client = %s, want false", got)
 	}
-	other := newCommand(io.Discard, io.Discard, "").analyzers[0]
+	other := clientTimeout(t, newCommand(io.Discard, io.Discard, ""))
 	if got := other.Flags.Lookup("fix-timeout").Value.String(); got != "30s" {
 		t.Errorf("a second command sees fix-timeout = %s, want the default 30s", got)
 	}
@@ -226,4 +233,14 @@ func TestFixPlan(t *testing.T) {
 // typesPackage returns an empty package with the given path.
 func typesPackage(path string) *types.Package {
 	return types.NewPackage(path, path[strings.LastIndex(path, "/")+1:])
+}
+
+// clientTimeout returns the command's clienttimeout analyzer.
+func clientTimeout(t *testing.T, c *command) *analysis.Analyzer {
+	t.Helper()
+	i := slices.IndexFunc(c.analyzers, func(a *analysis.Analyzer) bool { return a.Name == "clienttimeout" })
+	if i < 0 {
+		t.Fatal("no clienttimeout analyzer")
+	}
+	return c.analyzers[i]
 }

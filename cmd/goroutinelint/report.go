@@ -22,8 +22,7 @@ type finding struct {
 }
 
 // collect returns the diagnostics of the root actions sorted by file, line,
-// column and message, without duplicates: a file that belongs to two
-// analyzed packages is reported once.
+// column and message, without duplicates.
 func (c *command) collect(graph *checker.Graph) []finding {
 	var out []finding
 	for _, act := range graph.Roots {
@@ -37,8 +36,14 @@ func (c *command) collect(graph *checker.Graph) []finding {
 			})
 		}
 	}
-	slices.SortStableFunc(out, compareFindings)
-	return slices.CompactFunc(out, func(a, b finding) bool {
+	return sortFindings(out)
+}
+
+// sortFindings sorts findings and drops duplicates: the same message at the
+// same place, reported through two packages that share the file.
+func sortFindings(findings []finding) []finding {
+	slices.SortStableFunc(findings, compareFindings)
+	return slices.CompactFunc(findings, func(a, b finding) bool {
 		return a.posn.Filename == b.posn.Filename && a.posn.Offset == b.posn.Offset && a.diag.Message == b.diag.Message
 	})
 }
