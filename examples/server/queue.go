@@ -67,7 +67,7 @@ func workLeaky() {
 // may be never. Every such request strands the goroutine serving it.
 func (s *Server) handleEnqueueLeaky(w http.ResponseWriter, r *http.Request) {
 	task := Task{ID: r.URL.Query().Get("order"), URL: s.cfg.UpstreamURL + "/webhook"}
-	taskQueueLeaky <- task
+	taskQueueLeaky <- task // want `send on taskQueueLeaky may block the handler forever`
 	w.WriteHeader(http.StatusAccepted)
 }
 

@@ -1,84 +1,70 @@
 package server_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/scanner"
 	"go/token"
+	"io/fs"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-
-	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/packages"
-
-	"github.com/goroutinelint/goroutinelint/analyzer"
 )
 
-// TestStatic runs the whole goroutinelint suite over ./examples/..., as
-// README's first command does, and checks that every finding lands on leaky
-// code and is expected there.
+// TestStatic runs README's first command, `goroutinelint ./examples/...`,
+// with -json, and checks that every finding lands on leaky code and is
+// expected there.
 //
 // Expectations are `// want "regexp"` comments on the reported line, in
-// analysistest's syntax. analysistest.Run itself cannot check them: it runs
-// one analyzer and fails on every expectation that analyzer does not meet,
-// so once a second pass reports on the examples, no single run would match
-// the comments. This test runs every pass of analyzer.All together and
-// matches the comments against their combined findings, one finding per
-// expectation.
+// analysistest's syntax, matched against the messages of all passes
+// together, one finding per expectation. analysistest.Run cannot check
+// them: it runs a single analyzer and fails on every expectation that
+// analyzer does not meet, so with two passes reporting on the examples no
+// run would pass.
 //
-// On top of that, each finding must lie in a function or variable whose
-// name ends in "Leaky": the fixed twins must stay clean whatever the
+// The test builds and runs the command rather than calling the analyzers
+// in-process so that the examples, their tests included, import only the
+// standard library: a test here importing the suite would put the whole
+// linter and x/tools into the import graph that README's command loads
+// (with tests) and analyses for facts.
+//
+// On top of the comments, each finding must lie in a function or variable
+// whose name ends in "Leaky": the fixed twins must stay clean whatever the
 // comments say. When a pass starts reporting on the examples, add a want
 // comment where it reports; a finding on fixed code is a false positive to
 // fix in the pass, not here.
 func TestStatic(t *testing.T) {
 	if testing.Short() {
-		t.Skip("loads and analyses net/http from source; run without -short")
+		t.Skip("builds goroutinelint and analyses net/http from source; run without -short")
 	}
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkgs := loadExamples(t, root)
-	res, err := checker.Analyze(analyzer.All(analyzer.DefaultConfig()), pkgs, &checker.Options{SanityCheck: true})
-	if err != nil {
-		t.Fatalf("analyze: %v", err)
-	}
-
-	found := make(map[finding]bool) // the test variant of a package repeats its findings
-	for _, act := range res.Roots {
-		if act.Err != nil {
-			t.Errorf("%s: %v", act, act.Err)
-			continue
-		}
-		for _, d := range act.Diagnostics {
-			p := act.Package.Fset.Position(d.Pos)
-			f := finding{pos: relPos(root, p), pass: act.Analyzer.Name, msg: d.Message}
-			if !found[f] {
-				found[f] = true
-				if decl := enclosingDecl(act.Package.Syntax, act.Package.Fset, p); !strings.HasSuffix(decl, "Leaky") {
-					t.Errorf("%s: %s reports on fixed code (%s): %s", f.pos, f.pass, decl, f.msg)
-				}
-			}
-		}
-	}
-	findings := slices.SortedFunc(maps.Keys(found), compareFindings)
-
-	wants := collectWants(t, root, pkgs)
+	findings := runGoroutinelint(t, root)
+	files := parseExamples(t, root)
+	wants := collectWants(t, files)
 	for _, f := range findings {
 		t.Logf("%s: %s: %s", f.pos, f.pass, f.msg)
+		if decl := files.enclosingDecl(f); !strings.HasSuffix(decl, "Leaky") {
+			t.Errorf("%s: %s reports on fixed code (%s): %s", f.pos, f.pass, declName(decl), f.msg)
+		}
 		if !wants.match(f) {
 			t.Errorf("%s: unexpected finding from %s: %s", f.pos, f.pass, f.msg)
 		}
 	}
-	for pos, res := range wants {
-		for _, re := range res {
+	for _, pos := range slices.Sorted(maps.Keys(wants)) {
+		for _, re := range wants[pos] {
 			t.Errorf("%s: no finding matches want %q", pos, re)
 		}
 	}
@@ -87,73 +73,161 @@ func TestStatic(t *testing.T) {
 	}
 }
 
-// loadExamples loads ./examples/... and their tests from the module at root,
-// with syntax and types for every dependency, offline.
-func loadExamples(t *testing.T, root string) []*packages.Package {
-	t.Helper()
-	cfg := &packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
-			packages.NeedTypes | packages.NeedTypesSizes | packages.NeedSyntax | packages.NeedTypesInfo |
-			packages.NeedDeps | packages.NeedModule,
-		Dir:   root,
-		Tests: true,
-		Env:   append(os.Environ(), "GOPROXY=off", "GOWORK=off"),
-	}
-	pkgs, err := packages.Load(cfg, "./examples/...")
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	if packages.PrintErrors(pkgs) > 0 {
-		t.Fatal("the examples do not build")
-	}
-	return pkgs
-}
-
 // A finding is one diagnostic: where, which pass, what it says.
 type finding struct {
-	pos  string // file:line, the file relative to the module root
+	pos  string // file:line, the file relative to the module root, slash-separated
+	file string // the file as the command printed it
+	line int
 	pass string
 	msg  string
 }
 
-func compareFindings(a, b finding) int {
-	return strings.Compare(a.pos+"\x00"+a.pass+"\x00"+a.msg, b.pos+"\x00"+b.pass+"\x00"+b.msg)
-}
-
-// relPos renders p as file:line with the file relative to root.
-func relPos(root string, p token.Position) string {
-	file := p.Filename
-	if rel, err := filepath.Rel(root, file); err == nil {
-		file = filepath.ToSlash(rel)
+// runGoroutinelint builds cmd/goroutinelint and runs it with -json on
+// ./examples/... in the module at root, offline, and returns its findings
+// sorted and without duplicates.
+func runGoroutinelint(t *testing.T, root string) []finding {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command: %v", err)
 	}
-	return fmt.Sprintf("%s:%d", file, p.Line)
+	env := append(os.Environ(), "GOPROXY=off", "GOWORK=off", "GOFLAGS=-mod=readonly")
+	bin := filepath.Join(t.TempDir(), "goroutinelint")
+	build := exec.Command(goTool, "build", "-o", bin, "./cmd/goroutinelint")
+	build.Dir, build.Env = root, env
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/goroutinelint: %v\n%s", err, out)
+	}
+
+	cmd := exec.Command(bin, "-json", "./examples/...")
+	cmd.Dir, cmd.Env = root, env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if exit := (*exec.ExitError)(nil); err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
+		t.Fatalf("goroutinelint -json ./examples/...: %v\n%s", err, stderr.Bytes())
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("goroutinelint wrote to stderr:\n%s", stderr.Bytes())
+	}
+
+	// The JSON tree of go vet -json: package -> pass -> diagnostics, or an
+	// object with an "error" when the pass failed on the package.
+	var tree map[string]map[string]json.RawMessage
+	if err := json.Unmarshal(stdout.Bytes(), &tree); err != nil {
+		t.Fatalf("goroutinelint -json output: %v\n%s", err, stdout.Bytes())
+	}
+	seen := make(map[finding]bool) // a test variant repeats its package's findings
+	for pkg, passes := range tree {
+		for pass, raw := range passes {
+			var diags []struct {
+				Posn    string `json:"posn"`
+				Message string `json:"message"`
+			}
+			if err := json.Unmarshal(raw, &diags); err != nil {
+				t.Errorf("%s on %s failed: %s", pass, pkg, raw)
+				continue
+			}
+			for _, d := range diags {
+				f, err := newFinding(root, pass, d.Posn, d.Message)
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen[f] = true
+			}
+		}
+	}
+	return slices.SortedFunc(maps.Keys(seen), func(a, b finding) int {
+		return strings.Compare(a.pos+"\x00"+a.pass+"\x00"+a.msg, b.pos+"\x00"+b.pass+"\x00"+b.msg)
+	})
 }
 
-// enclosingDecl names the top-level function (as "Recv.Name" for a method)
-// or variable whose declaration contains p, or returns "" outside any.
-func enclosingDecl(files []*ast.File, fset *token.FileSet, p token.Position) string {
-	for _, f := range files {
-		if fset.Position(f.Pos()).Filename != p.Filename {
-			continue // another file
+// posn matches "file:line:col".
+var posn = regexp.MustCompile(`^(.*):(\d+):(\d+)$`)
+
+// newFinding makes a finding of pass from the command's position and message.
+func newFinding(root, pass, position, msg string) (finding, error) {
+	m := posn.FindStringSubmatch(position)
+	if m == nil {
+		return finding{}, fmt.Errorf("%s: bad position %q", pass, position)
+	}
+	line, _ := strconv.Atoi(m[2])
+	file := m[1]
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(root, file)
+	}
+	rel, err := filepath.Rel(root, file)
+	if err != nil {
+		return finding{}, err
+	}
+	return finding{pos: fmt.Sprintf("%s:%d", filepath.ToSlash(rel), line), file: file, line: line, pass: pass, msg: msg}, nil
+}
+
+// exampleFiles are the parsed Go files under examples/, by absolute name.
+type exampleFiles struct {
+	fset  *token.FileSet
+	root  string
+	files map[string]*ast.File
+}
+
+// parseExamples parses every Go file under root/examples.
+func parseExamples(t *testing.T, root string) *exampleFiles {
+	t.Helper()
+	ef := &exampleFiles{fset: token.NewFileSet(), root: root, files: make(map[string]*ast.File)}
+	err := filepath.WalkDir(filepath.Join(root, "examples"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err // directories and other files hold no expectations
 		}
-		for _, decl := range f.Decls {
-			start, end := fset.Position(decl.Pos()), fset.Position(decl.End())
-			if p.Offset < start.Offset || p.Offset >= end.Offset {
-				continue // p is outside this declaration
-			}
-			switch decl := decl.(type) {
-			case *ast.FuncDecl:
-				return decl.Name.Name
-			case *ast.GenDecl:
-				for _, spec := range decl.Specs {
-					if vs, ok := spec.(*ast.ValueSpec); ok && fset.Position(vs.Pos()).Offset <= p.Offset && p.Offset < fset.Position(vs.End()).Offset {
-						return vs.Names[0].Name
-					}
+		f, err := parser.ParseFile(ef.fset, path, nil, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		ef.files[path] = f
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ef
+}
+
+// enclosingDecl names the top-level function ("Name" or "Recv.Name") or
+// variable whose declaration contains the start of f's line, or returns ""
+// outside any.
+func (ef *exampleFiles) enclosingDecl(f finding) string {
+	file, ok := ef.files[f.file]
+	if !ok {
+		return "" // not a file under examples/
+	}
+	tf := ef.fset.File(file.Pos())
+	if f.line < 1 || f.line > tf.LineCount() {
+		return ""
+	}
+	pos := tf.LineStart(f.line)
+	for _, decl := range file.Decls {
+		if pos < decl.Pos() || pos >= decl.End() {
+			continue // f is outside this declaration
+		}
+		switch decl := decl.(type) {
+		case *ast.FuncDecl:
+			return decl.Name.Name
+		case *ast.GenDecl:
+			for _, spec := range decl.Specs {
+				if vs, ok := spec.(*ast.ValueSpec); ok && vs.Pos() <= pos && pos < vs.End() {
+					return vs.Names[0].Name
 				}
 			}
 		}
 	}
 	return ""
+}
+
+// declName renders a declaration name for a message.
+func declName(decl string) string {
+	if decl == "" {
+		return "outside any function"
+	}
+	return "in " + decl
 }
 
 // wants holds the expectations not yet matched, by file:line.
@@ -178,32 +252,24 @@ func (w wants) match(f finding) bool {
 // string literals, each a regexp.
 var wantComment = regexp.MustCompile(`^//\s*want\b(.*)$`)
 
-// collectWants parses the want comments of every file of pkgs, once per
-// file however many package variants include it.
-func collectWants(t *testing.T, root string, pkgs []*packages.Package) wants {
+// collectWants parses the want comments of every example file.
+func collectWants(t *testing.T, ef *exampleFiles) wants {
 	t.Helper()
 	w := make(wants)
-	seen := make(map[string]bool)
-	for _, pkg := range pkgs {
-		for _, f := range pkg.Syntax {
-			name := pkg.Fset.Position(f.Pos()).Filename
-			if seen[name] {
-				continue // a test variant repeats its package's files
-			}
-			seen[name] = true
-			for _, cg := range f.Comments {
-				for _, c := range cg.List {
-					m := wantComment.FindStringSubmatch(c.Text)
-					if m == nil {
-						continue // an ordinary comment
-					}
-					pos := relPos(root, pkg.Fset.Position(c.Pos()))
-					res, err := parseWant(m[1])
-					if err != nil {
-						t.Errorf("%s: bad want comment: %v", pos, err)
-					}
-					w[pos] = append(w[pos], res...)
+	for name, f := range ef.files {
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				m := wantComment.FindStringSubmatch(c.Text)
+				if m == nil {
+					continue // an ordinary comment
 				}
+				rel, _ := filepath.Rel(ef.root, name)
+				pos := fmt.Sprintf("%s:%d", filepath.ToSlash(rel), ef.fset.Position(c.Pos()).Line)
+				res, err := parseWant(m[1])
+				if err != nil {
+					t.Errorf("%s: bad want comment: %v", pos, err)
+				}
+				w[pos] = append(w[pos], res...)
 			}
 		}
 	}
@@ -213,8 +279,8 @@ func collectWants(t *testing.T, root string, pkgs []*packages.Package) wants {
 // parseWant parses a list of Go string literals into regexps.
 func parseWant(text string) ([]*regexp.Regexp, error) {
 	var s scanner.Scanner
-	fset := token.NewFileSet()
 	var errs []string
+	fset := token.NewFileSet()
 	s.Init(fset.AddFile("want", -1, len(text)), []byte(text), func(_ token.Position, msg string) { errs = append(errs, msg) }, 0)
 	var out []*regexp.Regexp
 	for {
@@ -222,10 +288,10 @@ func parseWant(text string) ([]*regexp.Regexp, error) {
 		switch tok {
 		case token.EOF, token.SEMICOLON: // the scanner adds a semicolon after the last literal
 			if len(errs) > 0 {
-				return nil, fmt.Errorf("%s", strings.Join(errs, "; "))
+				return nil, errors.New(strings.Join(errs, "; "))
 			}
 			if len(out) == 0 {
-				return nil, fmt.Errorf("no expectations")
+				return nil, errors.New("no expectations")
 			}
 			return out, nil
 		case token.STRING:

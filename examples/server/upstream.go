@@ -31,7 +31,7 @@ func (s *Server) handleQuoteLeaky(w http.ResponseWriter, r *http.Request) {
 		client := &http.Client{} // want `http.Client has no Timeout`
 		resp, err := client.Get(s.cfg.UpstreamURL + "/quote")
 		if err != nil {
-			responseCh <- quoteResult{err: err}
+			responseCh <- quoteResult{err: err} // want `send on responseCh may block forever`
 			return
 		}
 		defer resp.Body.Close()
