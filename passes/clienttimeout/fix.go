@@ -103,7 +103,17 @@ func importTimeEdit(file *ast.File) *analysis.TextEdit {
 		if gen.Lparen.IsValid() {
 			return &analysis.TextEdit{Pos: gen.Lparen + 1, End: gen.Lparen + 1, NewText: []byte("\n\t\"time\"")}
 		}
-		return &analysis.TextEdit{Pos: gen.Pos(), End: gen.Pos(), NewText: []byte("import \"time\"\n")}
+		// A single import becomes a group, so that the result reads as
+		// goimports would write it whatever formatter the driver runs.
+		spec, ok := gen.Specs[0].(*ast.ImportSpec)
+		if !ok || len(gen.Specs) != 1 || gen.Doc != nil || spec.Comment != nil {
+			return &analysis.TextEdit{Pos: gen.Pos(), End: gen.Pos(), NewText: []byte("import \"time\"\n")}
+		}
+		text := spec.Path.Value
+		if spec.Name != nil {
+			text = spec.Name.Name + " " + text
+		}
+		return &analysis.TextEdit{Pos: gen.Pos(), End: gen.End(), NewText: []byte("import (\n\t" + text + "\n\t\"time\"\n)")}
 	}
 	end := file.Name.End()
 	return &analysis.TextEdit{Pos: end, End: end, NewText: []byte("\n\nimport \"time\"")}

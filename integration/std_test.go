@@ -1,0 +1,58 @@
+package integration
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// buildTool builds cmd/goroutinelint into a temporary directory.
+func buildTool(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "goroutinelint")
+	if out, code := run(t, repoRoot(t), nil, "go", "build", "-o", bin, "./cmd/goroutinelint"); code != 0 {
+		t.Fatalf("go build ./cmd/goroutinelint (exit %d):\n%s", code, out)
+	}
+	return bin
+}
+
+// checkSweep fails t if a run over many packages crashed or reported an
+// internal error. Findings (exit 1) are fine: std is not leak-free.
+func checkSweep(t *testing.T, what, out string, code int) {
+	t.Helper()
+	for _, bad := range []string{"panic:", "internal error", "goroutine 1 [", "fatal error:"} {
+		if strings.Contains(out, bad) {
+			i := strings.Index(out, bad)
+			t.Errorf("%s: output contains %q:\n%s", what, bad, out[max(0, i-500):min(len(out), i+2000)])
+		}
+	}
+	if code != 0 && code != 1 {
+		t.Errorf("%s: exit %d, want 0 or 1; output tail:\n%s", what, code, tail(out, 3000))
+	}
+}
+
+// tail returns the last n bytes of s.
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// TestStdSweep runs every check over the whole standard library, once in
+// each mode: no panic, no internal error, no hang (the test's -timeout).
+func TestStdSweep(t *testing.T) {
+	requireHeavy(t)
+	bin := buildTool(t)
+	t.Run("vet", func(t *testing.T) {
+		out, code := run(t, t.TempDir(), nil, "go", "vet", "-vettool="+bin, "std")
+		checkSweep(t, "go vet -vettool=goroutinelint std", out, code)
+		t.Logf("go vet std: exit %d, %d finding lines", code, strings.Count(out, ": ")-strings.Count(out, "# "))
+	})
+	t.Run("standalone", func(t *testing.T) {
+		out, code := run(t, t.TempDir(), nil, bin, "std")
+		checkSweep(t, "goroutinelint std", out, code)
+		t.Logf("goroutinelint std: exit %d, %d lines", code, strings.Count(out, "\n"))
+	})
+}
+
