@@ -1,6 +1,7 @@
 package chanmodel
 
 import (
+	"go/token"
 	"go/types"
 	"slices"
 
@@ -230,9 +231,16 @@ func (m *model) slotUse(g *cfg, evs []event) SlotUse {
 	return u
 }
 
-// sharedSends fills s.Sends and s.Spawns: the shared channels fn, its
-// callees and the goroutines they start may block sending to.
+// sharedSends fills s.Sends, s.Spawns and s.Recvs: the shared channels fn,
+// its callees and the goroutines they start may block sending to, and
+// those fn or its callees receive from.
 func (m *model) sharedSends(fn *ssa.Function, s *Summary) {
+	m.sharedRecvs(fn, fn, s)
+	slices.Sort(s.Recvs)
+	s.Recvs = slices.Compact(s.Recvs)
+	if len(s.Recvs) > maxKeys {
+		s.Recvs = s.Recvs[:maxKeys]
+	}
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			if sp, ok := spawnOf(instr); ok {
@@ -241,12 +249,12 @@ func (m *model) sharedSends(fn *ssa.Function, s *Summary) {
 			}
 			switch i := instr.(type) {
 			case *ssa.Send:
-				if key := m.sharedKey(fn, i.Chan); key != "" {
+				if key := m.sharedKey(fn, i.Chan); key != "" && !slices.Contains(s.Recvs, key) {
 					s.Sends = addSite(s.Sends, Site{Chan: key, Pos: i.Pos()})
 				}
 			case *ssa.Select:
 				if i.Blocking && len(i.States) == 1 && i.States[0].Dir == types.SendOnly {
-					if key := m.sharedKey(fn, i.States[0].Chan); key != "" {
+					if key := m.sharedKey(fn, i.States[0].Chan); key != "" && !slices.Contains(s.Recvs, key) {
 						s.Sends = addSite(s.Sends, Site{Chan: key, Pos: i.States[0].Pos})
 					}
 				}
@@ -254,6 +262,46 @@ func (m *model) sharedSends(fn *ssa.Function, s *Summary) {
 				m.calledSends(instr.(ssa.CallInstruction), s)
 			}
 		}
+	}
+}
+
+// maxKeys bounds the receive keys kept per summary.
+const maxKeys = 8
+
+// sharedRecvs adds to s.Recvs the shared channels that fn receives from in
+// its own body, in the closures it contains (a deferred release, say), and
+// in the functions it calls.
+func (m *model) sharedRecvs(root, fn *ssa.Function, s *Summary) {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch i := instr.(type) {
+			case *ssa.UnOp:
+				if i.Op == token.ARROW {
+					if key := m.sharedKey(fn, i.X); key != "" {
+						s.Recvs = append(s.Recvs, key)
+					}
+				}
+			case *ssa.Select:
+				for _, st := range i.States {
+					if st.Dir == types.RecvOnly {
+						if key := m.sharedKey(fn, st.Chan); key != "" {
+							s.Recvs = append(s.Recvs, key)
+						}
+					}
+				}
+			case *ssa.Call, *ssa.Defer:
+				callee := instr.(ssa.CallInstruction).Common().StaticCallee()
+				if callee == nil || callee.Parent() != nil {
+					continue // dynamic, or a closure: walked below
+				}
+				if cs, _ := m.summaryOf(callee); cs != nil {
+					s.Recvs = append(s.Recvs, cs.Recvs...)
+				}
+			}
+		}
+	}
+	for _, anon := range fn.AnonFuncs {
+		m.sharedRecvs(root, anon, s)
 	}
 }
 
@@ -268,7 +316,9 @@ func (m *model) calledSends(call ssa.CallInstruction, s *Summary) {
 		return // unknown
 	}
 	for _, x := range cs.Sends {
-		s.Sends = addSite(s.Sends, relocate(x, call, ext, false))
+		if !slices.Contains(s.Recvs, x.Chan) {
+			s.Sends = addSite(s.Sends, relocate(x, call, ext, false))
+		}
 	}
 	for _, x := range cs.Spawns {
 		s.Spawns = addSite(s.Spawns, relocate(x, call, ext, false))

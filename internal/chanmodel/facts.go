@@ -16,6 +16,7 @@ type chanSummary struct {
 	// Sends and Spawns are sorted shared channel keys (see Site.Chan).
 	Sends  []string
 	Spawns []string
+	Recvs  []string
 	// NeverReturns reports that the function cannot return.
 	NeverReturns bool
 }
@@ -39,6 +40,9 @@ func (f *chanSummary) String() string {
 	}
 	if len(f.Spawns) > 0 {
 		parts = append(parts, "spawns "+strings.Join(f.Spawns, ","))
+	}
+	if len(f.Recvs) > 0 {
+		parts = append(parts, "recvs "+strings.Join(f.Recvs, ","))
 	}
 	for _, p := range f.Params {
 		var what []string
@@ -92,6 +96,7 @@ func (s *Summary) fact(params int, chanParam func(int) bool) *chanSummary {
 	}
 	f.Sends = keys(s.Sends)
 	f.Spawns = keys(s.Spawns)
+	f.Recvs = slices.Clone(s.Recvs)
 	return f
 }
 
@@ -131,5 +136,6 @@ func (f *chanSummary) summary(fn *types.Func) *Summary {
 	for _, k := range f.Spawns {
 		s.Spawns = append(s.Spawns, Site{Chan: k})
 	}
+	s.Recvs = slices.Clone(f.Recvs)
 	return s
 }

@@ -22,6 +22,11 @@ type Summary struct {
 	// Spawns lists the shared channels that goroutines the function starts
 	// (directly or in callees) may block sending to.
 	Spawns []Site
+	// Recvs lists the keys of shared channels the function, its closures or
+	// its callees receive from, sorted. A send to one of them in the same
+	// function is a semaphore or token idiom (acquire, then release), not a
+	// hand-off to a reader that may fall behind.
+	Recvs []string
 	// NeverReturns reports that no path from entry reaches a return or a panic.
 	NeverReturns bool
 }
@@ -78,7 +83,7 @@ func (s *Summary) equal(t *Summary) bool {
 		return s == t
 	}
 	if s.NeverReturns != t.NeverReturns || len(s.Slots) != len(t.Slots) ||
-		!slices.Equal(s.Sends, t.Sends) || !slices.Equal(s.Spawns, t.Spawns) {
+		!slices.Equal(s.Sends, t.Sends) || !slices.Equal(s.Spawns, t.Spawns) || !slices.Equal(s.Recvs, t.Recvs) {
 		return false
 	}
 	for i := range s.Slots {
@@ -93,7 +98,7 @@ func (s *Summary) equal(t *Summary) bool {
 
 // empty reports whether the summary says nothing a caller could use.
 func (s *Summary) empty() bool {
-	if len(s.Sends) > 0 || len(s.Spawns) > 0 || s.NeverReturns {
+	if len(s.Sends) > 0 || len(s.Spawns) > 0 || len(s.Recvs) > 0 || s.NeverReturns {
 		return false
 	}
 	for i := range s.Slots {

@@ -70,14 +70,14 @@ func Keep(out chan int) { // want Keep:`chanSummary\(p0 escapes\)`
 var saved chan int
 
 // Loop never returns.
-func Loop() { // want Loop:`chanSummary\(never returns\)`
+func Loop() { // want Loop:`chanSummary\(recvs chanmodel/lib.queue; never returns\)`
 	for {
 		<-queue
 	}
 }
 
 // Run calls Loop, so it never returns either.
-func Run() { // want Run:`chanSummary\(never returns\)`
+func Run() { // want Run:`chanSummary\(recvs chanmodel/lib.queue; never returns\)`
 	Loop()
 }
 
@@ -98,3 +98,11 @@ func Odd(n int, out chan<- int) { // want Odd:`chanSummary\(p1 send many\)`
 
 // Plain touches no channel: no fact.
 func Plain() int { return 1 }
+
+var sem = make(chan struct{}, 4)
+
+// Limited acquires and releases a token: a semaphore, not a hand-off.
+func Limited() { // want Limited:`chanSummary\(recvs chanmodel/lib.sem\)`
+	sem <- struct{}{}
+	defer func() { <-sem }()
+}

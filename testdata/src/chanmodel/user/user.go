@@ -14,7 +14,7 @@ func Relay(out chan<- int) { // want Relay:`chanSummary\(p0 spawn-send 1\)`
 }
 
 // Forever reaches lib.Loop.
-func Forever() { // want Forever:`chanSummary\(never returns\)`
+func Forever() { // want Forever:`chanSummary\(recvs chanmodel/lib.queue; never returns\)`
 	lib.Run()
 }
 

@@ -117,3 +117,24 @@ func handleLocal(w http.ResponseWriter, r *http.Request) {
 func fill(rep *reply) {
 	rep.ch <- 1 // ok: a per-call struct, not shared
 }
+
+var sem = make(chan struct{}, 8)
+
+// handleLimited bounds concurrency with a semaphore: the send waits for a
+// release by another request, not for a reader that may fall behind.
+func handleLimited(w http.ResponseWriter, r *http.Request) {
+	sem <- struct{}{} // ok: released below
+	defer func() { <-sem }()
+	go func() {
+		sem <- struct{}{} // ok: the goroutine releases its own token
+		defer func() { <-sem }()
+	}()
+}
+
+// Conn hands a writer token around a channel of capacity one.
+type Conn struct{ writer chan int }
+
+func (c *Conn) handle(w http.ResponseWriter, r *http.Request) {
+	tok := <-c.writer
+	defer func() { c.writer <- tok }() // ok: returns the token it took
+}
