@@ -115,6 +115,12 @@ func (l *AsyncLogger) flush() {
 // counts it in Dropped, and returns why.
 func (l *AsyncLogger) Log(ctx context.Context, msg string) error {
 	select {
+	case <-l.stop:
+		l.dropped.Add(1)
+		return ErrClosed // the writer is gone: a queued line would never be written
+	default:
+	}
+	select {
 	case l.lines <- msg:
 		return nil // room at once: the common case
 	default:

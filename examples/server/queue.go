@@ -117,6 +117,11 @@ func (p *WorkerPool) worker() {
 // pool is closed, and then returns why.
 func (p *WorkerPool) Submit(ctx context.Context, t Task) error {
 	select {
+	case <-p.stop:
+		return ErrClosed // the workers are gone: a queued task would never run
+	default:
+	}
+	select {
 	case p.tasks <- t:
 		return nil
 	case <-ctx.Done():
@@ -127,7 +132,7 @@ func (p *WorkerPool) Submit(ctx context.Context, t Task) error {
 }
 
 // Close stops the workers and waits for them to finish the tasks they are
-// running. Tasks still queued are dropped.
+// running. Tasks still queued, or submitted while Close runs, are dropped.
 func (p *WorkerPool) Close() {
 	p.stopOnce.Do(func() { close(p.stop) })
 	p.wg.Wait()

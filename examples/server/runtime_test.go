@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -58,6 +59,41 @@ func TestRuntime(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRuntimeBackground checks the goroutines behind the loggers and the
+// queues. The fixed ones, started by New, all end on Close. The leaky ones,
+// started in init, can never end: exactly one drainLogLeaky and leakyWorkers
+// workLeaky goroutines run for the life of the process, whatever the test
+// does, since nothing can stop them.
+func TestRuntimeBackground(t *testing.T) {
+	const workers = 3
+	fixed := map[string]int{"(*AsyncLogger).drain": 1, "(*WorkerPool).worker": workers}
+	base := make(map[string]int)
+	for fn := range fixed {
+		base[fn] = goroutinesIn(fn)
+	}
+	srv := New(Config{UpstreamURL: "http://127.0.0.1:1", Workers: workers, LogOutput: io.Discard})
+	for fn, n := range fixed {
+		if got := waitForCount(fn, base[fn]+n); got != base[fn]+n {
+			t.Errorf("after New: %d goroutines in %s, want %d", got-base[fn], fn, n)
+		}
+	}
+	srv.Close()
+	for fn := range fixed {
+		if got := waitForCount(fn, base[fn]); got != base[fn] {
+			t.Errorf("after Close: %d goroutines left in %s, want 0\n%s", got-base[fn], fn, dumpOf(fn))
+		}
+	}
+
+	leaky := map[string]int{"drainLogLeaky": 1, "workLeaky": leakyWorkers}
+	for fn, n := range leaky {
+		got := waitForCount(fn, n)
+		t.Logf("%s: %d goroutines, started in init, never end", fn, got)
+		if got != n {
+			t.Errorf("%d goroutines in %s, want %d", got, fn, n)
+		}
 	}
 }
 
