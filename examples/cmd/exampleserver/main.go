@@ -62,8 +62,10 @@ func run(addr, upstream string) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
-		// Expected after leaky requests: their handlers never return.
+		// Expected after leaky requests: their handlers never return. Close
+		// the connections still open; the leaky goroutines stay stranded.
 		log.Printf("shutdown: %v", err)
+		return hs.Close()
 	}
 	return nil
 }
