@@ -56,6 +56,7 @@ func fixFindings(t *testing.T, dir string) (string, []finding) {
 	return name, findings
 }
 
+// fixedSource is fixSource after the fixes of a and b, formatted.
 const fixedSource = `package p
 
 import "time"

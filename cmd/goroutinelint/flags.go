@@ -155,6 +155,7 @@ func docTitle(a *analysis.Analyzer) string {
 // A passFlag is the -<pass> flag: a boolean that remembers whether it was set.
 type passFlag int
 
+// States of a passFlag.
 const (
 	passUnset passFlag = iota
 	passOn

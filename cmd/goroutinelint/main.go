@@ -34,6 +34,8 @@ const (
 	exitError    = 2
 )
 
+// main hands a call from the go command to unitchecker and runs
+// everything else standalone.
 func main() {
 	args := os.Args[1:]
 	if isVetCall(args) {
@@ -205,6 +207,7 @@ type panicError struct {
 	value any
 }
 
+// Error implements error.
 func (e *panicError) Error() string {
 	return fmt.Sprintf("internal error: %s panicked: %v", e.pass, e.value)
 }
