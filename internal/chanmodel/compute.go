@@ -244,22 +244,22 @@ func (m *model) sharedSends(fn *ssa.Function, s *Summary) {
 	for _, b := range fn.Blocks {
 		for _, instr := range b.Instrs {
 			if sp, ok := spawnOf(instr); ok {
-				m.spawnedSends(sp, s)
+				m.spawnedSends(fn, sp, s)
 				continue
 			}
 			switch i := instr.(type) {
 			case *ssa.Send:
-				if key := m.sharedKey(fn, i.Chan); key != "" && !slices.Contains(s.Recvs, key) {
-					s.Sends = addSite(s.Sends, Site{Chan: key, Pos: i.Pos()})
+				if key, recv := m.sharedKey(fn, i.Chan); key != "" && !slices.Contains(s.Recvs, key) {
+					s.Sends = addSite(s.Sends, Site{Chan: key, ViaRecv: recv, Pos: i.Pos()})
 				}
 			case *ssa.Select:
 				if i.Blocking && len(i.States) == 1 && i.States[0].Dir == types.SendOnly {
-					if key := m.sharedKey(fn, i.States[0].Chan); key != "" && !slices.Contains(s.Recvs, key) {
-						s.Sends = addSite(s.Sends, Site{Chan: key, Pos: i.States[0].Pos})
+					if key, recv := m.sharedKey(fn, i.States[0].Chan); key != "" && !slices.Contains(s.Recvs, key) {
+						s.Sends = addSite(s.Sends, Site{Chan: key, ViaRecv: recv, Pos: i.States[0].Pos})
 					}
 				}
 			case *ssa.Call, *ssa.Defer:
-				m.calledSends(instr.(ssa.CallInstruction), s)
+				m.calledSends(fn, instr.(ssa.CallInstruction), s)
 			}
 		}
 	}
@@ -277,14 +277,14 @@ func (m *model) sharedRecvs(root, fn *ssa.Function, s *Summary) {
 			switch i := instr.(type) {
 			case *ssa.UnOp:
 				if i.Op == token.ARROW {
-					if key := m.sharedKey(fn, i.X); key != "" {
+					if key, _ := m.sharedKey(fn, i.X); key != "" {
 						s.Recvs = append(s.Recvs, key)
 					}
 				}
 			case *ssa.Select:
 				for _, st := range i.States {
 					if st.Dir == types.RecvOnly {
-						if key := m.sharedKey(fn, st.Chan); key != "" {
+						if key, _ := m.sharedKey(fn, st.Chan); key != "" {
 							s.Recvs = append(s.Recvs, key)
 						}
 					}
@@ -306,27 +306,31 @@ func (m *model) sharedRecvs(root, fn *ssa.Function, s *Summary) {
 }
 
 // calledSends adds the shared sends of a synchronous call's callee.
-func (m *model) calledSends(call ssa.CallInstruction, s *Summary) {
-	callee := call.Common().StaticCallee()
-	if callee == nil || call.Common().IsInvoke() {
+func (m *model) calledSends(fn *ssa.Function, call ssa.CallInstruction, s *Summary) {
+	common := call.Common()
+	callee := common.StaticCallee()
+	if callee == nil || common.IsInvoke() {
 		return // dynamic: unknown, so silent
 	}
 	cs, ext := m.summaryOf(callee)
 	if cs == nil {
 		return // unknown
 	}
+	r := m.relocator(fn, call, callee, common.Args, ext)
 	for _, x := range cs.Sends {
-		if !slices.Contains(s.Recvs, x.Chan) {
-			s.Sends = addSite(s.Sends, relocate(x, call, ext, false))
+		if y, ok := r.site(x, false); ok && !slices.Contains(s.Recvs, x.Chan) {
+			s.Sends = addSite(s.Sends, y)
 		}
 	}
 	for _, x := range cs.Spawns {
-		s.Spawns = addSite(s.Spawns, relocate(x, call, ext, false))
+		if y, ok := r.site(x, false); ok {
+			s.Spawns = addSite(s.Spawns, y)
+		}
 	}
 }
 
 // spawnedSends adds the shared sends of a goroutine fn starts.
-func (m *model) spawnedSends(sp Spawn, s *Summary) {
+func (m *model) spawnedSends(fn *ssa.Function, sp Spawn, s *Summary) {
 	if sp.Body == nil {
 		return // dynamic goroutine: unknown
 	}
@@ -334,25 +338,63 @@ func (m *model) spawnedSends(sp Spawn, s *Summary) {
 	if bs == nil {
 		return // unknown
 	}
+	var args []ssa.Value
+	if g, ok := sp.Instr.(*ssa.Go); ok {
+		args = g.Call.Args
+	}
+	r := m.relocator(fn, sp.Instr, sp.Body, args, ext)
 	for _, x := range bs.Sends {
-		s.Spawns = addSite(s.Spawns, relocate(x, sp.Instr, ext, true))
+		if y, ok := r.site(x, true); ok {
+			s.Spawns = addSite(s.Spawns, y)
+		}
 	}
 	for _, x := range bs.Spawns {
-		s.Spawns = addSite(s.Spawns, relocate(x, sp.Instr, ext, false))
+		if y, ok := r.site(x, false); ok {
+			s.Spawns = addSite(s.Spawns, y)
+		}
 	}
 }
 
-// relocate returns the site x of a callee as seen from the call instr: a
-// callee in another package (ext) is located at the call; a goroutine's
-// site records where it was started.
-func relocate(x Site, call ssa.CallInstruction, ext string, spawn bool) Site {
-	if ext != "" {
-		x = Site{Chan: x.Chan, Pos: call.Pos(), Callee: ext}
+// A relocator turns a callee's sites into the caller's.
+type relocator struct {
+	call ssa.CallInstruction
+	ext  string // the callee's name when it lies in another package
+	// closure is set when the callee is a closure made in the caller:
+	// its receiver-based sites already speak of the caller's receiver.
+	closure bool
+	// recv is the base of the receiver argument, for a method callee.
+	recv baseKind
+}
+
+// relocator returns the relocator for a call of callee with args in fn.
+func (m *model) relocator(fn *ssa.Function, call ssa.CallInstruction, callee *ssa.Function, args []ssa.Value, ext string) relocator {
+	r := relocator{call: call, ext: ext, closure: callee.Parent() != nil}
+	if !r.closure && callee.Signature.Recv() != nil && len(args) > 0 {
+		r.recv = m.base(fn, args[0], 0)
+	}
+	return r
+}
+
+// site returns the callee's site x as seen from the call: a callee in
+// another package is located at the call; a goroutine's site records where
+// it was started. A site on a field of the callee's receiver survives only
+// when the caller passes a shared receiver (ok is false otherwise).
+func (r relocator) site(x Site, spawn bool) (Site, bool) {
+	if x.ViaRecv && !r.closure {
+		switch r.recv {
+		case baseNone:
+			return Site{}, false // a per-call struct: not a shared channel
+		case baseGlobal:
+			x.ViaRecv = false
+		}
+	}
+	if r.ext != "" {
+		x = Site{Chan: x.Chan, ViaRecv: x.ViaRecv, Pos: r.call.Pos(), Callee: r.ext}
 	}
 	if spawn && !x.Go.IsValid() {
-		x.Go = call.Pos()
+		x.Go = r.call.Pos()
 	}
-	return x
+	return x, true
 }
 
 // neverReturns reports whether no return or panic is reachable from fn's

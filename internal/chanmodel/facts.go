@@ -13,12 +13,28 @@ type chanSummary struct {
 	// Params holds the channel parameters, receiver first, by index; a
 	// channel parameter the function does not use has a zero entry.
 	Params []ParamUse
-	// Sends and Spawns are sorted shared channel keys (see Site.Chan).
-	Sends  []string
-	Spawns []string
+	// Sends and Spawns are the shared channels of Summary.Sends and
+	// Summary.Spawns, sorted; Recvs are sorted keys (see Site.Chan).
+	Sends  []SharedUse
+	Spawns []SharedUse
 	Recvs  []string
 	// NeverReturns reports that the function cannot return.
 	NeverReturns bool
+}
+
+// A SharedUse is the exported form of a Site: a shared channel key, and
+// whether it is a field of the function's receiver.
+type SharedUse struct {
+	Key     string
+	ViaRecv bool
+}
+
+// String renders u for fact expectations: "(recv)" marks ViaRecv.
+func (u SharedUse) String() string {
+	if u.ViaRecv {
+		return "(recv)" + u.Key
+	}
+	return u.Key
 }
 
 // A ParamUse is the exported form of a parameter's SlotUse.
@@ -36,10 +52,10 @@ func (*chanSummary) AFact() {}
 func (f *chanSummary) String() string {
 	var parts []string
 	if len(f.Sends) > 0 {
-		parts = append(parts, "sends "+strings.Join(f.Sends, ","))
+		parts = append(parts, "sends "+joinUses(f.Sends))
 	}
 	if len(f.Spawns) > 0 {
-		parts = append(parts, "spawns "+strings.Join(f.Spawns, ","))
+		parts = append(parts, "spawns "+joinUses(f.Spawns))
 	}
 	if len(f.Recvs) > 0 {
 		parts = append(parts, "recvs "+strings.Join(f.Recvs, ","))
@@ -72,6 +88,15 @@ func (f *chanSummary) String() string {
 	return "chanSummary(" + strings.Join(parts, "; ") + ")"
 }
 
+// joinUses renders a list of shared uses.
+func joinUses(us []SharedUse) string {
+	var out []string
+	for _, u := range us {
+		out = append(out, u.String())
+	}
+	return strings.Join(out, ",")
+}
+
 // count renders a send count.
 func count(n int) string {
 	if n >= Many {
@@ -100,13 +125,24 @@ func (s *Summary) fact(params int, chanParam func(int) bool) *chanSummary {
 	return f
 }
 
-// keys returns the sorted distinct channel keys of sites.
-func keys(sites []Site) []string {
-	var out []string
+// keys returns the sorted distinct shared uses of sites.
+func keys(sites []Site) []SharedUse {
+	var out []SharedUse
 	for _, s := range sites {
-		out = append(out, s.Chan)
+		out = append(out, SharedUse{Key: s.Chan, ViaRecv: s.ViaRecv})
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b SharedUse) int {
+		if c := strings.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		if a.ViaRecv == b.ViaRecv {
+			return 0
+		}
+		if !a.ViaRecv {
+			return -1
+		}
+		return 1
+	})
 	return slices.Compact(out)
 }
 
@@ -130,11 +166,11 @@ func (f *chanSummary) summary(fn *types.Func) *Summary {
 			Recv: p.Recv, Close: p.Close, Escapes: p.Escapes,
 		}
 	}
-	for _, k := range f.Sends {
-		s.Sends = append(s.Sends, Site{Chan: k})
+	for _, u := range f.Sends {
+		s.Sends = append(s.Sends, Site{Chan: u.Key, ViaRecv: u.ViaRecv})
 	}
-	for _, k := range f.Spawns {
-		s.Spawns = append(s.Spawns, Site{Chan: k})
+	for _, u := range f.Spawns {
+		s.Spawns = append(s.Spawns, Site{Chan: u.Key, ViaRecv: u.ViaRecv})
 	}
 	s.Recvs = slices.Clone(f.Recvs)
 	return s

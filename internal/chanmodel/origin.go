@@ -10,37 +10,51 @@ import (
 // maxOriginDepth bounds the walk from a channel to the variable holding it.
 const maxOriginDepth = 8
 
+// A baseKind says how long the struct holding a channel field lives.
+type baseKind uint8
+
+const (
+	baseNone   baseKind = iota // made per call, handed in, or unknown
+	baseGlobal                 // reached from a package-level variable
+	baseRecv                   // reached from the method receiver (of the enclosing method, for a closure)
+)
+
 // sharedKey returns the key of the shared channel v is loaded from: a
 // package-level variable ("pkgpath.name") or a field of a struct reached
-// from a method receiver or a package-level variable ("pkgpath.Type.field").
+// from a package-level variable or the method receiver
+// ("pkgpath.Type.field"), and whether it is reached from the receiver: its
+// callers decide then whether the receiver they pass is shared.
 // It returns "" for any other channel, including fields of structs the
 // function made or was handed as an ordinary argument: those may well be
 // per-call channels, and precision comes first.
-func (m *model) sharedKey(fn *ssa.Function, v ssa.Value) string {
+func (m *model) sharedKey(fn *ssa.Function, v ssa.Value) (string, bool) {
+	var base baseKind
+	key := ""
 	switch v := v.(type) {
 	case *ssa.ChangeType:
 		return m.sharedKey(fn, v.X)
 	case *ssa.UnOp:
 		if v.Op != token.MUL {
-			return "" // not a load
+			return "", false // not a load
 		}
 		switch a := v.X.(type) {
 		case *ssa.Global:
 			if a.Pkg == nil {
-				return "" // synthetic
+				return "", false // synthetic
 			}
-			return a.Pkg.Pkg.Path() + "." + a.Name()
+			return a.Pkg.Pkg.Path() + "." + a.Name(), false
 		case *ssa.FieldAddr:
-			if m.baseShared(fn, a.X, 0) {
-				return fieldKey(a.X.Type(), a.Field)
-			}
+			base = m.base(fn, a.X, 0)
+			key = fieldKey(a.X.Type(), a.Field)
 		}
 	case *ssa.Field:
-		if m.baseShared(fn, v.X, 0) {
-			return fieldKey(v.X.Type(), v.Field)
-		}
+		base = m.base(fn, v.X, 0)
+		key = fieldKey(v.X.Type(), v.Field)
 	}
-	return ""
+	if base == baseNone || key == "" {
+		return "", false
+	}
+	return key, base == baseRecv
 }
 
 // fieldKey returns "pkgpath.Type.field" for field i of the named struct
@@ -61,64 +75,68 @@ func fieldKey(t types.Type, i int) string {
 	return obj.Pkg().Path() + "." + obj.Name() + "." + st.Field(i).Name()
 }
 
-// baseShared reports whether the struct x is shared beyond one call: a
-// method receiver, a package-level variable, something reached from them,
-// or a captured variable holding one of those.
-func (m *model) baseShared(fn *ssa.Function, x ssa.Value, depth int) bool {
+// base says where the struct x comes from: a method receiver, a
+// package-level variable, something reached from them, or a captured
+// variable holding one of those.
+func (m *model) base(fn *ssa.Function, x ssa.Value, depth int) baseKind {
 	if depth > maxOriginDepth {
-		return false // give up on long chains
+		return baseNone // give up on long chains
 	}
 	switch x := x.(type) {
 	case *ssa.Parameter:
-		return fn.Signature.Recv() != nil && len(fn.Params) > 0 && fn.Params[0] == x
+		if fn.Signature.Recv() != nil && len(fn.Params) > 0 && fn.Params[0] == x {
+			return baseRecv
+		}
 	case *ssa.Global:
-		return true
+		return baseGlobal
 	case *ssa.FieldAddr:
-		return m.baseShared(fn, x.X, depth+1)
+		return m.base(fn, x.X, depth+1)
 	case *ssa.Field:
-		return m.baseShared(fn, x.X, depth+1)
+		return m.base(fn, x.X, depth+1)
 	case *ssa.UnOp:
 		if x.Op != token.MUL {
-			return false // not a load
+			return baseNone // not a load
 		}
 		switch y := x.X.(type) {
 		case *ssa.Global:
-			return true
+			return baseGlobal
 		case *ssa.FieldAddr:
-			return m.baseShared(fn, y.X, depth+1)
+			return m.base(fn, y.X, depth+1)
 		case *ssa.Alloc:
-			return m.cellShared(fn, y, depth+1)
+			return m.cellBase(fn, y, depth+1)
 		case *ssa.FreeVar:
-			return m.freeVarShared(fn, y, depth+1)
+			return m.freeVarBase(fn, y, depth+1)
 		}
 	}
-	return false
+	return baseNone
 }
 
-// cellShared reports whether every value stored in the local variable a is
-// shared: the spilled receiver of a method whose closures capture it.
-func (m *model) cellShared(fn *ssa.Function, a *ssa.Alloc, depth int) bool {
+// cellBase returns the common base of every value stored in the local
+// variable a: the spilled receiver of a method whose closures capture it.
+func (m *model) cellBase(fn *ssa.Function, a *ssa.Alloc, depth int) baseKind {
 	refs := a.Referrers()
 	if refs == nil {
-		return false
+		return baseNone
 	}
-	stores := 0
+	kind := baseNone
 	for _, instr := range *refs {
 		st, ok := instr.(*ssa.Store)
 		if !ok || st.Addr != a {
 			continue // loads and closures do not change it
 		}
-		if !m.baseShared(fn, st.Val, depth+1) {
-			return false
+		k := m.base(fn, st.Val, depth+1)
+		if k == baseNone || (kind != baseNone && k != kind) {
+			return baseNone // a local value, or a mix
 		}
-		stores++
+		kind = k
 	}
-	return stores > 0
+	return kind
 }
 
-// freeVarShared reports whether the captured variable fv of the closure fn
-// holds a shared struct in every place the closure is made.
-func (m *model) freeVarShared(fn *ssa.Function, fv *ssa.FreeVar, depth int) bool {
+// freeVarBase returns the base of the captured variable fv of the closure
+// fn, the same in every place the closure is made. baseRecv then means the
+// receiver of the method the closure is made in.
+func (m *model) freeVarBase(fn *ssa.Function, fv *ssa.FreeVar, depth int) baseKind {
 	parent := fn.Parent()
 	idx := -1
 	for i, f := range fn.FreeVars {
@@ -127,27 +145,27 @@ func (m *model) freeVarShared(fn *ssa.Function, fv *ssa.FreeVar, depth int) bool
 		}
 	}
 	if parent == nil || idx < 0 {
-		return false // not a closure we can see made
+		return baseNone // not a closure we can see made
 	}
-	found := false
+	kind := baseNone
 	for _, b := range parent.Blocks {
 		for _, instr := range b.Instrs {
 			mc, ok := instr.(*ssa.MakeClosure)
 			if !ok || mc.Fn != fn || idx >= len(mc.Bindings) {
 				continue // another instruction or closure
 			}
-			var shared bool
+			k := baseNone
 			switch bind := mc.Bindings[idx].(type) {
 			case *ssa.Alloc:
-				shared = m.cellShared(parent, bind, depth+1)
+				k = m.cellBase(parent, bind, depth+1)
 			case *ssa.FreeVar:
-				shared = m.freeVarShared(parent, bind, depth+1)
+				k = m.freeVarBase(parent, bind, depth+1)
 			}
-			if !shared {
-				return false
+			if k == baseNone || (kind != baseNone && k != kind) {
+				return baseNone
 			}
-			found = true
+			kind = k
 		}
 	}
-	return found
+	return kind
 }

@@ -53,6 +53,9 @@ type Site struct {
 	// Chan is the shared channel's key ("pkgpath.name" for a package-level
 	// variable, "pkgpath.Type.field" for a struct field), or "" for a slot.
 	Chan string
+	// ViaRecv is set when the channel is a field of a struct reached from
+	// the function's receiver: shared only if its callers' receiver is.
+	ViaRecv bool
 	// Pos is the send in the analysed package, or, when Callee is set, the
 	// call in the analysed package of the function in another package that
 	// (in the end) sends.

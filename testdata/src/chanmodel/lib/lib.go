@@ -7,7 +7,7 @@ var queue = make(chan int, 8)
 type Q struct{ ch chan int }
 
 // Push sends on a field of its receiver.
-func (q *Q) Push(v int) { // want Push:`chanSummary\(sends chanmodel/lib.Q.ch\)`
+func (q *Q) Push(v int) { // want Push:`chanSummary\(sends \(recv\)chanmodel/lib.Q.ch\)`
 	q.ch <- v
 }
 

@@ -138,3 +138,27 @@ func (c *Conn) handle(w http.ResponseWriter, r *http.Request) {
 	tok := <-c.writer
 	defer func() { c.writer <- tok }() // ok: returns the token it took
 }
+
+// proc is made per request; its channel is not shared.
+type proc struct{ out chan int }
+
+func (p *proc) run() {
+	p.out <- 1 // ok: p is made per request by handleProc
+}
+
+func handleProc(w http.ResponseWriter, r *http.Request) {
+	p := &proc{out: make(chan int, 1)}
+	go p.run()
+	<-p.out
+}
+
+var defaultServer = &Server{tasks: make(chan task, 10)}
+
+func (s *Server) enqueue(t task) {
+	s.tasks <- t // want `send on s.tasks may block the handler forever when its readers fall behind`
+}
+
+// handleDefault reaches a receiver field of a package-level server.
+func handleDefault(w http.ResponseWriter, r *http.Request) {
+	defaultServer.enqueue(task{id: 3})
+}
