@@ -74,4 +74,3 @@ func TestGolangciLintPlugin(t *testing.T) {
 		}
 	})
 }
-

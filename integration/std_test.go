@@ -55,4 +55,3 @@ func TestStdSweep(t *testing.T) {
 		t.Logf("goroutinelint std: exit %d, %d lines", code, strings.Count(out, "\n"))
 	})
 }
-
