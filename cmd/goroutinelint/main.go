@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
@@ -149,7 +150,7 @@ func (c *command) checkFlags() string {
 // and prints, or fixes, what they find.
 func (c *command) analyze(patterns []string) int {
 	analyzers := c.selected()
-	guardRuns(analyzers, nil)
+	guardRuns(analyzers, c.stderr)
 	pkgs, ok := c.load(patterns, analyzers)
 	if !ok {
 		return exitError
@@ -183,8 +184,7 @@ func (c *command) reportFailures(graph *checker.Graph) bool {
 		ok = false
 		var p *panicError
 		if errors.As(act.Err, &p) {
-			fmt.Fprintf(c.stderr, "%s: internal error: %s on %s: %v\n", progName, act.Analyzer.Name, act.Package.ID, p.value)
-			continue
+			continue // guardRuns has printed it
 		}
 		fmt.Fprintf(c.stderr, "%s: %s on %s: %v\n", progName, act.Analyzer.Name, act.Package.ID, act.Err)
 	}
@@ -212,24 +212,36 @@ func (e *panicError) Error() string {
 	return fmt.Sprintf("internal error: %s panicked: %v", e.pass, e.value)
 }
 
-// guardRuns makes each analyzer's Run turn a panic into an error, logged to
-// log when it is not nil, so that no panic escapes a driver. Passes already
-// recover per function they analyse; this is the last line of defence, for
-// the rest of Run. The analyzers must be fresh ones, from analyzer.All.
+// guarded records the analyzers whose Run guardRuns has wrapped, so that a
+// shared one (buildssa.Analyzer, a suite's summary pass) is wrapped once
+// however many commands run in the process.
+var guarded sync.Map // *analysis.Analyzer -> true
+
+// guardRuns makes the Run of every analyzer reachable from analyzers turn a
+// panic into an error, and log it as an internal error naming the analyzer
+// and the package, so that no panic escapes: the checker runs analyzers in
+// goroutines of its own, where a recover in main cannot reach. Passes
+// already recover per function they analyse; this is the last line of
+// defence, for the rest of Run and for required analyzers.
+//
+// Call it before analysis starts in the process: it writes the Run field of
+// shared analyzers. Their panics go to the log of the first call.
 func guardRuns(analyzers []*analysis.Analyzer, log io.Writer) {
 	for _, a := range analyzers {
+		if _, done := guarded.LoadOrStore(a, true); done {
+			continue // wrapped by an earlier call, with its requirements
+		}
 		run := a.Run
 		a.Run = func(pass *analysis.Pass) (result any, err error) {
 			defer func() {
 				if v := recover(); v != nil {
 					result, err = nil, &panicError{pass: a.Name, value: v}
-					if log != nil {
-						fmt.Fprintf(log, "%s: internal error: %s on %s: %v\n", progName, a.Name, pass.Pkg.Path(), v)
-					}
+					fmt.Fprintf(log, "%s: internal error: %s on %s: %v\n", progName, a.Name, pass.Pkg.Path(), v)
 				}
 			}()
 			return run(pass)
 		}
+		guardRuns(a.Requires, log)
 	}
 }
 

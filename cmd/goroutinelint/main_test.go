@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"go/types"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -132,10 +134,12 @@ func TestUsageErrors(t *testing.T) {
 
 func TestGuardRuns(t *testing.T) {
 	t.Parallel()
-	a := &analysis.Analyzer{Name: "boom", Run: func(*analysis.Pass) (any, error) { panic("odd code") }}
+	boom := &analysis.Analyzer{Name: "boom", Run: func(*analysis.Pass) (any, error) { panic("odd code") }}
+	top := &analysis.Analyzer{Name: "top", Requires: []*analysis.Analyzer{boom}, Run: func(*analysis.Pass) (any, error) { return nil, nil }}
 	var log bytes.Buffer
-	guardRuns([]*analysis.Analyzer{a}, &log)
-	_, err := a.Run(&analysis.Pass{Pkg: typesPackage("example.com/p")})
+	guardRuns([]*analysis.Analyzer{top}, &log)
+	guardRuns([]*analysis.Analyzer{boom}, io.Discard) // already guarded: not wrapped twice
+	_, err := boom.Run(&analysis.Pass{Pkg: types.NewPackage("example.com/p", "p")})
 	var p *panicError
 	if !errors.As(err, &p) || p.value != "odd code" {
 		t.Errorf("Run returned %v, want the recovered panic", err)
@@ -230,11 +234,6 @@ func TestFixPlan(t *testing.T) {
 	}
 }
 
-// typesPackage returns an empty package with the given path.
-func typesPackage(path string) *types.Package {
-	return types.NewPackage(path, path[strings.LastIndex(path, "/")+1:])
-}
-
 // clientTimeout returns the command's clienttimeout analyzer.
 func clientTimeout(t *testing.T, c *command) *analysis.Analyzer {
 	t.Helper()
@@ -243,4 +242,34 @@ func clientTimeout(t *testing.T, c *command) *analysis.Analyzer {
 		t.Fatal("no clienttimeout analyzer")
 	}
 	return c.analyzers[i]
+}
+
+// TestAnalyzePanic checks that a panic in an analyzer, which the checker
+// runs in a goroutine of its own, ends the run with an internal error and
+// exit code 2, not a crash.
+func TestAnalyzePanic(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("runs the go command; skipped in -short mode")
+	}
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"go.mod": "module example.com/p\n\ngo 1.26.0\n",
+		"p.go":   "package p\n\nvar X = 1\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	c := newCommand(&stdout, &stderr, dir)
+	boom := &analysis.Analyzer{Name: "boom", Doc: "boom", Run: func(*analysis.Pass) (any, error) { panic("odd code") }}
+	c.analyzers = []*analysis.Analyzer{boom}
+	c.enabled = map[*analysis.Analyzer]*passFlag{boom: new(passFlag)}
+	if code := c.analyze([]string{"./..."}); code != exitError {
+		t.Errorf("exit code %d, want 2", code)
+	}
+	if want := "goroutinelint: internal error: boom on example.com/p: odd code\n"; stderr.String() != want || stdout.Len() > 0 {
+		t.Errorf("stdout %q, stderr %q, want stderr %q", stdout.String(), stderr.String(), want)
+	}
 }
