@@ -80,10 +80,13 @@ func (m *model) abandonsIn(fn *ssa.Function) []Abandon {
 
 // chanPath is the per-channel input of the path search.
 type chanPath struct {
+	m         *model
+	fn        *ssa.Function
 	g         *cfg
 	k         int
 	atBlock   [][]event // events by block, in instruction order
 	caseRecv  []int     // receives on entering a block (a select case body)
+	caseDrain []bool    // entering a block means every sender is done
 	tag       []int     // tag of the select case a block is the body of
 	drainEdge map[[2]int]bool
 	loopRecv  map[int]bool // loop headers whose loop receives
@@ -121,11 +124,13 @@ func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, b
 		g: g, k: k,
 		atBlock:   make([][]event, len(fn.Blocks)),
 		caseRecv:  make([]int, len(fn.Blocks)),
+		caseDrain: make([]bool, len(fn.Blocks)),
 		tag:       make([]int, len(fn.Blocks)),
 		drainEdge: map[[2]int]bool{},
 		loopRecv:  map[int]bool{},
 		loopSpawn: map[int]bool{},
 	}
+	p.fn, p.m = fn, m
 	if !p.index(evs) {
 		return Abandon{}, false // a select we cannot decode
 	}
@@ -161,6 +166,11 @@ func (p *chanPath) index(evs []event) bool {
 				switch {
 				case i == e.state || cases[i] == nil:
 					// the receive itself, or a send case without a body block
+				case st.Dir == types.RecvOnly && p.fromSenders(st.Chan):
+					// The senders signal on this channel too (an error
+					// channel, a done channel they close): taking the
+					// case means they got their answer.
+					p.caseDrain[cases[i].Index] = true
 				case st.Dir == types.RecvOnly:
 					p.tag[cases[i].Index] = chanTag(st.Chan)
 				default:
@@ -199,6 +209,49 @@ func (p *chanPath) markLoops(b int, spawn bool) {
 			}
 		}
 	}
+}
+
+// fromSenders reports whether ch is a channel made in the function that a
+// goroutine it starts sends on or closes.
+func (p *chanPath) fromSenders(ch ssa.Value) bool {
+	mc := localMake(ch)
+	if mc == nil {
+		return false // ctx.Done(), a timer, a parameter, a global: not the senders'
+	}
+	for _, e := range p.m.uses(p.fn, mc, false) {
+		if e.kind == evSpawnSend || e.kind == evGoClose {
+			return true
+		}
+	}
+	return false
+}
+
+// localMake returns the make(chan) that ch is, or is loaded from a local
+// variable initialised with, or nil.
+func localMake(ch ssa.Value) *ssa.MakeChan {
+	switch c := ch.(type) {
+	case *ssa.MakeChan:
+		return c
+	case *ssa.ChangeType:
+		return localMake(c.X)
+	case *ssa.UnOp:
+		a, ok := c.X.(*ssa.Alloc)
+		if !ok || c.Op != token.MUL || a.Referrers() == nil {
+			return nil
+		}
+		var mc *ssa.MakeChan
+		for _, r := range *a.Referrers() {
+			if st, ok := r.(*ssa.Store); ok && st.Addr == a {
+				m, ok := st.Val.(*ssa.MakeChan)
+				if !ok || mc != nil {
+					return nil // assigned twice, or not from make
+				}
+				mc = m
+			}
+		}
+		return mc
+	}
+	return nil
 }
 
 // selectCases returns the body block of each state of sel (nil where not
@@ -352,6 +405,9 @@ func (p *chanPath) enter(st pathState) pathState {
 	b := st.block
 	if p.caseRecv[b] > 0 {
 		st.r = addState(st.r, p.caseRecv[b])
+	}
+	if p.caseDrain[b] {
+		st.r = manyState
 	}
 	if t := p.tag[b]; t != tagNone && st.s > 0 && st.tag == tagNone {
 		st.tag = t

@@ -289,3 +289,44 @@ func branches(ctx context.Context, fast bool) int {
 		return 0
 	}
 }
+
+// resultOrError: the goroutine sends on exactly one of two channels.
+func resultOrError() (int, error) {
+	resc := make(chan int)
+	errc := make(chan error)
+	go func() {
+		v, err := compute(), work(1)
+		if err != nil {
+			errc <- err
+			return
+		}
+		resc <- v // ok: errc is taken only when this send does not happen
+	}()
+	select {
+	case v := <-resc:
+		return v, nil
+	case err := <-errc:
+		return 0, err
+	}
+}
+
+// doneClosed: the producer closes done after its last send.
+func doneClosed(xs []int) int {
+	ch := make(chan int)
+	done := make(chan struct{})
+	go func() {
+		for _, x := range xs {
+			ch <- x // ok: done is closed only after every send
+		}
+		close(done)
+	}()
+	sum := 0
+	for {
+		select {
+		case v := <-ch:
+			sum += v
+		case <-done:
+			return sum
+		}
+	}
+}
