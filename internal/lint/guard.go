@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // stderr is where Guard reports a recovered panic; tests replace it.
@@ -14,6 +15,13 @@ var (
 	stderrMu sync.Mutex
 	stderr   io.Writer = os.Stderr
 )
+
+// crashes counts the panics Guard has recovered in this process.
+var crashes atomic.Int64
+
+// Crashes returns how many panics Guard has recovered in this process, so
+// that tests over odd code can assert that none happened.
+func Crashes() int64 { return crashes.Load() }
 
 // Guard runs f, which analyses one function, and recovers a panic in it.
 // A recovered panic is reported on stderr naming the pass, the package and
@@ -27,6 +35,7 @@ func Guard(passName, pkgPath, funcName string, f func()) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			ok = false
+			crashes.Add(1)
 			stderrMu.Lock()
 			defer stderrMu.Unlock()
 			fmt.Fprintf(stderr, "goroutinelint: internal error: %s: %s: %s skipped: %v (at %s)\n",

@@ -26,10 +26,14 @@ func TestGuardRecoversAndNames(t *testing.T) {
 		t.Fatalf("Guard wrote %q for a function that did not panic", buf.String())
 	}
 
+	before := Crashes()
 	var nilMap map[string]int
 	ok := Guard("clienttimeout", "example.com/p", "p.g", func() { nilMap["x"] = 1 })
 	if ok {
 		t.Fatal("Guard returned true after a panic")
+	}
+	if Crashes() != before+1 {
+		t.Errorf("Crashes() = %d after one recovered panic, want %d", Crashes(), before+1)
 	}
 	msg := buf.String()
 	for _, want := range []string{"goroutinelint: internal error", "clienttimeout", "example.com/p", "p.g", "assignment to entry in nil map", "guard_test.go:"} {

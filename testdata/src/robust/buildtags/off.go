@@ -1,0 +1,7 @@
+//go:build goroutinelint_never
+
+package buildtags
+
+import "net/http"
+
+var Other = &http.Client{} // not built, never analyzed
