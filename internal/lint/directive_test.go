@@ -67,4 +67,3 @@ func TestDirectiveOwner(t *testing.T) {
 		}
 	}
 }
-
