@@ -28,6 +28,8 @@ type model struct {
 	imported map[*types.Func]*Summary // decoded facts, nil if none
 	cfgs     map[*ssa.Function]*cfg
 	abandons map[*ssa.Function][]Abandon
+	// freeBases memoises freeVarBase, which scans the closure's parent.
+	freeBases map[*ssa.FreeVar]baseKind
 }
 
 func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
@@ -38,6 +40,8 @@ func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
 		imported: map[*types.Func]*Summary{},
 		cfgs:     map[*ssa.Function]*cfg{},
 		abandons: map[*ssa.Function][]Abandon{},
+
+		freeBases: map[*ssa.FreeVar]baseKind{},
 	}
 }
 

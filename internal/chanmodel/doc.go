@@ -12,7 +12,9 @@
 // directly, in callees or in goroutines it starts, and whether it receives,
 // closes or lets the channel escape; the shared channels (package-level
 // variables and fields of receivers) it, or goroutines it starts, may block
-// sending to; and whether it can return at all. Summaries of exported and
+// sending to, and those it receives from (a send to a channel the same
+// function receives from is a semaphore or token, not a hand-off); and
+// whether it can return at all. Summaries of exported and
 // unexported package-level functions and methods travel to importing
 // packages as facts.
 //
@@ -35,7 +37,9 @@ how many blocking sends with no select escape it makes on one path,
 directly, in callees or in goroutines it starts, and whether it receives,
 closes or lets the channel escape; the shared channels (package-level
 variables and fields of receivers) it, or goroutines it starts, may block
-sending to; and whether it can return at all. Summaries of exported and
+sending to, and those it receives from (a send to a channel the same
+function receives from is a semaphore or token, not a hand-off); and
+whether it can return at all. Summaries of exported and
 unexported package-level functions and methods travel to importing
 packages as facts.
 

@@ -137,6 +137,16 @@ func (m *model) cellBase(fn *ssa.Function, a *ssa.Alloc, depth int) baseKind {
 // fn, the same in every place the closure is made. baseRecv then means the
 // receiver of the method the closure is made in.
 func (m *model) freeVarBase(fn *ssa.Function, fv *ssa.FreeVar, depth int) baseKind {
+	if k, ok := m.freeBases[fv]; ok {
+		return k
+	}
+	k := m.computeFreeVarBase(fn, fv, depth)
+	m.freeBases[fv] = k
+	return k
+}
+
+// computeFreeVarBase computes freeVarBase by scanning the parent.
+func (m *model) computeFreeVarBase(fn *ssa.Function, fv *ssa.FreeVar, depth int) baseKind {
 	parent := fn.Parent()
 	idx := -1
 	for i, f := range fn.FreeVars {
