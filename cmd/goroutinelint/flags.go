@@ -95,7 +95,7 @@ Passes:
 	for _, a := range c.analyzers {
 		fmt.Fprintf(w, "  %-16s %s\n", a.Name, docTitle(a))
 	}
-	fmt.Fprintf(w, "\nFlags:\n")
+	fmt.Fprintf(w, "\n-<pass>=false turns a pass off; naming passes (-<pass>) runs only those.\n\nFlags:\n")
 	c.flags.SetOutput(w)
 	c.flags.PrintDefaults()
 	c.flags.SetOutput(c.stderr)
