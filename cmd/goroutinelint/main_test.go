@@ -25,9 +25,9 @@ func TestIsVetCall(t *testing.T) {
 		{[]string{"-V=full"}, true},
 		{[]string{"--V=full"}, true},
 		{[]string{"-flags"}, true},
-		{[]string{"/tmp/b001/vet.cfg"}, true},
-		{[]string{"-json", "/tmp/b001/vet.cfg"}, true},
-		{[]string{"-fix", "-diff", "/tmp/b001/vet.cfg"}, true},
+		{[]string{"/build/b001/vet.cfg"}, true},
+		{[]string{"-json", "/build/b001/vet.cfg"}, true},
+		{[]string{"-fix", "-diff", "/build/b001/vet.cfg"}, true},
 		{[]string{"-clienttimeout=false", "-clienttimeout.tests=true", "vet.cfg"}, true},
 		{[]string{"-clienttimeout.fix-timeout", "10s", "vet.cfg"}, true}, // a value, then the file
 		{[]string{"-c", "2", "vet.cfg"}, true},
@@ -186,11 +186,11 @@ func TestVetRoots(t *testing.T) {
 
 func TestRelFile(t *testing.T) {
 	t.Parallel()
-	c := &command{cwd: "/work/app"}
+	c := &command{cwd: "/src/app"}
 	tests := map[string]string{
-		"/work/app/util/util.go": "util/util.go",
-		"/work/app2/x.go":        "/work/app2/x.go",
-		"/work/other.go":         "/work/other.go",
+		"/src/app/util/util.go": "util/util.go",
+		"/src/app2/x.go":        "/src/app2/x.go",
+		"/src/other.go":         "/src/other.go",
 		"rel/x.go":               "rel/x.go",
 	}
 	for in, want := range tests {
@@ -198,7 +198,7 @@ func TestRelFile(t *testing.T) {
 			t.Errorf("relFile(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if got := c.relPos("/work/app/a.go:3:14"); got != "a.go:3:14" {
+	if got := c.relPos("/src/app/a.go:3:14"); got != "a.go:3:14" {
 		t.Errorf("relPos = %q", got)
 	}
 }
