@@ -191,7 +191,7 @@ func TestRelFile(t *testing.T) {
 		"/src/app/util/util.go": "util/util.go",
 		"/src/app2/x.go":        "/src/app2/x.go",
 		"/src/other.go":         "/src/other.go",
-		"rel/x.go":               "rel/x.go",
+		"rel/x.go":              "rel/x.go",
 	}
 	for in, want := range tests {
 		if got := c.relFile(in); got != want {
