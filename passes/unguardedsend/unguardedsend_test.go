@@ -33,6 +33,7 @@ var defaultCases = []string{
 	"unguardedsend/facts/...",
 	"unguardedsend/fix",
 	"unguardedsend/params",
+	"unguardedsend/odd",
 }
 
 func Test(t *testing.T) {
