@@ -23,7 +23,7 @@ func (c *checker) timeoutFix(lit *ast.CompositeLit, zeroAt token.Pos) *analysis.
 		return nil // "time" is shadowed here
 	}
 	value := durationExpr(c.cfg.FixTimeout, timeName)
-	edit, ok := timeoutEdit(lit, zeroAt, value)
+	edit, ok := timeoutEdit(c.pass.Fset, lit, zeroAt, value)
 	if !ok {
 		return nil
 	}
@@ -38,7 +38,7 @@ func (c *checker) timeoutFix(lit *ast.CompositeLit, zeroAt token.Pos) *analysis.
 }
 
 // timeoutEdit inserts Timeout: value into lit, or replaces a zero Timeout.
-func timeoutEdit(lit *ast.CompositeLit, zeroAt token.Pos, value string) (analysis.TextEdit, bool) {
+func timeoutEdit(fset *token.FileSet, lit *ast.CompositeLit, zeroAt token.Pos, value string) (analysis.TextEdit, bool) {
 	for _, elt := range lit.Elts {
 		kv, ok := elt.(*ast.KeyValueExpr)
 		if !ok {
@@ -53,10 +53,20 @@ func timeoutEdit(lit *ast.CompositeLit, zeroAt token.Pos, value string) (analysi
 	}
 	text := "Timeout: " + value
 	if n := len(lit.Elts); n > 0 {
-		// After the last field; the formatter settles the layout.
-		return analysis.TextEdit{Pos: lit.Elts[n-1].End(), End: lit.Elts[n-1].End(), NewText: []byte(", " + text)}, true
+		last := lit.Elts[n-1]
+		if multiLine(fset, last.End(), lit.Rbrace) {
+			// A field of its own before the closing brace; the formatter
+			// indents and aligns it.
+			return analysis.TextEdit{Pos: lit.Rbrace, End: lit.Rbrace, NewText: []byte(text + ",\n")}, true
+		}
+		return analysis.TextEdit{Pos: last.End(), End: last.End(), NewText: []byte(", " + text)}, true
 	}
 	return analysis.TextEdit{Pos: lit.Rbrace, End: lit.Rbrace, NewText: []byte(text)}, true
+}
+
+// multiLine reports whether end and rbrace lie on different lines.
+func multiLine(fset *token.FileSet, end, rbrace token.Pos) bool {
+	return fset.Position(end).Line != fset.Position(rbrace).Line
 }
 
 // timePackageName returns how code at pos names package time, and an edit
