@@ -84,14 +84,16 @@ func run(pass *analysis.Pass) (any, error) {
 	if !m.relevant(ssaInfo.SrcFuncs) {
 		return res, nil // no channel, goroutine or summarised callee: every summary would be empty
 	}
+	m.srcFuncs = ssaInfo.SrcFuncs
 	m.summarizeAll(ssaInfo.SrcFuncs)
 	m.exportFacts(ssaInfo.SrcFuncs)
 	return res, nil
 }
 
 // relevant reports whether any function of the package touches a channel,
-// starts a goroutine or calls a function that has a fact. It is the fast
-// path: a package failing it would export no fact anyway.
+// starts a goroutine, calls a function that has a fact or ends the
+// process, or has no return at all. It is the fast path: a package failing
+// it would export no fact anyway.
 func (m *model) relevant(fns []*ssa.Function) bool {
 	for _, fn := range fns {
 		for _, p := range fn.Params {
@@ -99,12 +101,18 @@ func (m *model) relevant(fns []*ssa.Function) bool {
 				return true
 			}
 		}
+		returns := false
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				if m.relevantInstr(instr) {
 					return true
 				}
 			}
+			_, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return)
+			returns = returns || isRet
+		}
+		if !returns && len(fn.Blocks) > 0 {
+			return true // loops or blocks forever, or always panics
 		}
 	}
 	return false
@@ -115,6 +123,16 @@ func (m *model) relevantInstr(instr ssa.Instruction) bool {
 	switch i := instr.(type) {
 	case *ssa.Send, *ssa.Select, *ssa.MakeChan, *ssa.Go:
 		return true
+	case *ssa.Call:
+		if _, ok := spawnOf(i); ok || isExitCall(&i.Call) {
+			return true // a group spawn, or a call that ends the process
+		}
+		callee := i.Call.StaticCallee()
+		if callee == nil || callee.Pkg == m.pkg {
+			return false // dynamic, or ours (judged by its own instructions)
+		}
+		s, _ := m.summaryOf(callee)
+		return s != nil
 	case *ssa.UnOp:
 		return isChan(i.X.Type())
 	case ssa.CallInstruction:

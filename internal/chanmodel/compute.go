@@ -30,6 +30,10 @@ type model struct {
 	abandons map[*ssa.Function][]Abandon
 	// freeBases memoises freeVarBase, which scans the closure's parent.
 	freeBases map[*ssa.FreeVar]baseKind
+	// srcFuncs are the package's source functions; globals memoises the
+	// fate of its package-level channels.
+	srcFuncs []*ssa.Function
+	globals  map[*ssa.Global]Fate
 }
 
 func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
@@ -42,6 +46,7 @@ func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
 		abandons: map[*ssa.Function][]Abandon{},
 
 		freeBases: map[*ssa.FreeVar]baseKind{},
+		globals:   map[*ssa.Global]Fate{},
 	}
 }
 
@@ -203,7 +208,10 @@ func (m *model) summarize(fn *ssa.Function) *Summary {
 		}
 	}
 	m.sharedSends(fn, s)
-	s.NeverReturns = m.neverReturns(fn)
+	sc := m.scanExits(fn, nil)
+	s.NeverReturns = !sc.returns && !sc.panics
+	s.Forever = s.NeverReturns && !sc.exits
+	s.Exits = sc.exits || (!sc.returns && sc.panics)
 	return s
 }
 
@@ -399,49 +407,4 @@ func (r relocator) site(x Site, spawn bool) (Site, bool) {
 		x.Go = r.call.Pos()
 	}
 	return x, true
-}
-
-// neverReturns reports whether no return or panic is reachable from fn's
-// entry, counting a call of a function that never returns as a dead end.
-func (m *model) neverReturns(fn *ssa.Function) bool {
-	if fn.Recover != nil {
-		return false // a recovered panic returns
-	}
-	seen := make([]bool, len(fn.Blocks))
-	work := []*ssa.BasicBlock{fn.Blocks[0]}
-	seen[0] = true
-	for len(work) > 0 {
-		b := work[len(work)-1]
-		work = work[:len(work)-1]
-		if m.blockNeverContinues(b) {
-			continue // a call that never returns ends the path
-		}
-		switch b.Instrs[len(b.Instrs)-1].(type) {
-		case *ssa.Return, *ssa.Panic:
-			return false
-		}
-		for _, s := range b.Succs {
-			if !seen[s.Index] {
-				seen[s.Index] = true
-				work = append(work, s)
-			}
-		}
-	}
-	return true
-}
-
-// blockNeverContinues reports whether b calls a function that never returns.
-func (m *model) blockNeverContinues(b *ssa.BasicBlock) bool {
-	for _, instr := range b.Instrs {
-		call, ok := instr.(*ssa.Call)
-		if !ok || call.Call.IsInvoke() {
-			continue // not a static call
-		}
-		if callee := call.Call.StaticCallee(); callee != nil {
-			if cs, _ := m.summaryOf(callee); cs != nil && cs.NeverReturns {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -18,8 +18,10 @@ type chanSummary struct {
 	Sends  []SharedUse
 	Spawns []SharedUse
 	Recvs  []string
-	// NeverReturns reports that the function cannot return.
+	// NeverReturns, Forever and Exits are those of Summary.
 	NeverReturns bool
+	Forever      bool
+	Exits        bool
 }
 
 // A SharedUse is the exported form of a Site: a shared channel key, and
@@ -85,6 +87,12 @@ func (f *chanSummary) String() string {
 	if f.NeverReturns {
 		parts = append(parts, "never returns")
 	}
+	if f.Forever {
+		parts = append(parts, "forever")
+	}
+	if f.Exits {
+		parts = append(parts, "exits")
+	}
 	return "chanSummary(" + strings.Join(parts, "; ") + ")"
 }
 
@@ -108,7 +116,7 @@ func count(n int) string {
 // fact converts the summary of a function with params parameters (receiver
 // included) to its exported form.
 func (s *Summary) fact(params int, chanParam func(int) bool) *chanSummary {
-	f := &chanSummary{NeverReturns: s.NeverReturns}
+	f := &chanSummary{NeverReturns: s.NeverReturns, Forever: s.Forever, Exits: s.Exits}
 	for i := 0; i < params && i < len(s.Slots); i++ {
 		if !chanParam(i) {
 			continue // only channel parameters are tracked
@@ -156,7 +164,7 @@ func (f *chanSummary) summary(fn *types.Func) *Summary {
 	if sig.Recv() != nil {
 		n++
 	}
-	s := &Summary{Slots: make([]SlotUse, n), NeverReturns: f.NeverReturns}
+	s := &Summary{Slots: make([]SlotUse, n), NeverReturns: f.NeverReturns, Forever: f.Forever, Exits: f.Exits}
 	for _, p := range f.Params {
 		if p.Index < 0 || p.Index >= n {
 			return nil // a fact from another version of the function

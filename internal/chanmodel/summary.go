@@ -27,8 +27,17 @@ type Summary struct {
 	// function is a semaphore or token idiom (acquire, then release), not a
 	// hand-off to a reader that may fall behind.
 	Recvs []string
-	// NeverReturns reports that no path from entry reaches a return or a panic.
+	// NeverReturns reports that no path from entry reaches a return or a
+	// panic: every path loops, blocks, or ends the process or the goroutine
+	// (os.Exit, log.Fatal, runtime.Goexit, or a callee that does).
 	NeverReturns bool
+	// Forever reports that the function never returns and has no other way
+	// out either: it loops or blocks forever.
+	Forever bool
+	// Exits reports that some path ends the process or the goroutine other
+	// than by returning: a call of os.Exit, log.Fatal, runtime.Goexit or a
+	// function that exits, or a panic on every path.
+	Exits bool
 }
 
 // A SlotUse says what a function does with one channel parameter or free
@@ -85,7 +94,7 @@ func (s *Summary) equal(t *Summary) bool {
 	if s == nil || t == nil {
 		return s == t
 	}
-	if s.NeverReturns != t.NeverReturns || len(s.Slots) != len(t.Slots) ||
+	if s.NeverReturns != t.NeverReturns || s.Forever != t.Forever || s.Exits != t.Exits || len(s.Slots) != len(t.Slots) ||
 		!slices.Equal(s.Sends, t.Sends) || !slices.Equal(s.Spawns, t.Spawns) || !slices.Equal(s.Recvs, t.Recvs) {
 		return false
 	}
@@ -101,7 +110,7 @@ func (s *Summary) equal(t *Summary) bool {
 
 // empty reports whether the summary says nothing a caller could use.
 func (s *Summary) empty() bool {
-	if len(s.Sends) > 0 || len(s.Spawns) > 0 || len(s.Recvs) > 0 || s.NeverReturns {
+	if len(s.Sends) > 0 || len(s.Spawns) > 0 || len(s.Recvs) > 0 || s.NeverReturns || s.Exits {
 		return false
 	}
 	for i := range s.Slots {

@@ -11,17 +11,18 @@ import (
 type evKind uint8
 
 const (
-	evSend      evKind = iota // a blocking send with no select escape, here
-	evCallSend                // a called function's blocking sends
-	evSpawnSend               // blocking sends by a goroutine started here
-	evRecv                    // a receive here
-	evCaseRecv                // a receive as a select case (state)
-	evRecvOk                  // a comma-ok receive: its !ok branch means closed
-	evDrain                   // a called or deferred function receives from it
-	evGoRecv                  // a goroutine started here receives from it
-	evClose                   // closed here or by a called function
-	evGoClose                 // closed by a goroutine started here
-	evEscape                  // a use the model cannot follow
+	evSend        evKind = iota // a blocking send with no select escape, here
+	evCallSend                  // a called function's blocking sends
+	evSpawnSend                 // blocking sends by a goroutine started here
+	evRecv                      // a receive here
+	evCaseRecv                  // a receive as a select case (state)
+	evRecvOk                    // a comma-ok receive: its !ok branch means closed
+	evDrain                     // a called or deferred function receives from it
+	evGoRecv                    // a goroutine started here receives from it
+	evClose                     // closed here or by a called function
+	evGoClose                   // closed by a goroutine started here
+	evEscape                    // a use the model cannot follow
+	evGuardedSend               // a send in a select that has another way out
 )
 
 // An event is one use of a tracked channel in a function.
@@ -166,7 +167,9 @@ func (t *tracker) selectUse(v ssa.Value, sel *ssa.Select) {
 		}
 		if sel.Blocking && len(sel.States) == 1 {
 			t.add(event{kind: evSend, instr: sel, n: 1, sites: []Site{{Pos: st.Pos}}})
+			continue
 		}
+		t.add(event{kind: evGuardedSend, instr: sel, state: idx})
 		// Otherwise a default, a receive case or another send can be taken
 		// instead: a guarded send.
 	}

@@ -1,6 +1,13 @@
 // Package lib exports channel summaries as facts.
 package lib
 
+import (
+	"log"
+	"os"
+	"runtime"
+	"time"
+)
+
 var queue = make(chan int, 8)
 
 // Q holds a shared channel in a field.
@@ -70,14 +77,14 @@ func Keep(out chan int) { // want Keep:`chanSummary\(p0 escapes\)`
 var saved chan int
 
 // Loop never returns.
-func Loop() { // want Loop:`chanSummary\(recvs chanmodel/lib.queue; never returns\)`
+func Loop() { // want Loop:`chanSummary\(recvs chanmodel/lib.queue; never returns; forever\)`
 	for {
 		<-queue
 	}
 }
 
 // Run calls Loop, so it never returns either.
-func Run() { // want Run:`chanSummary\(recvs chanmodel/lib.queue; never returns\)`
+func Run() { // want Run:`chanSummary\(recvs chanmodel/lib.queue; never returns; forever\)`
 	Loop()
 }
 
@@ -105,4 +112,33 @@ var sem = make(chan struct{}, 4)
 func Limited() { // want Limited:`chanSummary\(recvs chanmodel/lib.sem\)`
 	sem <- struct{}{}
 	defer func() { <-sem }()
+}
+
+// Die ends the process: it never returns, but not because it runs forever.
+func Die(msg string) { // want Die:`chanSummary\(never returns; exits\)`
+	log.Fatal(msg)
+}
+
+// Check may end the process.
+func Check(err error) { // want Check:`chanSummary\(exits\)`
+	if err != nil {
+		os.Exit(1)
+	}
+}
+
+// Tick sleeps forever and touches no channel.
+func Tick() { // want Tick:`chanSummary\(never returns; forever\)`
+	for {
+		time.Sleep(time.Second)
+	}
+}
+
+// Quit ends its goroutine.
+func Quit() { // want Quit:`chanSummary\(never returns; exits\)`
+	runtime.Goexit()
+}
+
+// Fail panics on every path: an exit, not a loop.
+func Fail() { // want Fail:`chanSummary\(exits\)`
+	panic("fail")
 }

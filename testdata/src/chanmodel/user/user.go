@@ -14,9 +14,21 @@ func Relay(out chan<- int) { // want Relay:`chanSummary\(p0 spawn-send 1\)`
 }
 
 // Forever reaches lib.Loop.
-func Forever() { // want Forever:`chanSummary\(recvs chanmodel/lib.queue; never returns\)`
+func Forever() { // want Forever:`chanSummary\(recvs chanmodel/lib.queue; never returns; forever\)`
 	lib.Run()
 }
 
 // Nothing calls a function with no fact.
 func Nothing() int { return lib.Plain() }
+
+// Serve loops until lib.Check ends the process.
+func Serve() { // want Serve:`chanSummary\(never returns; exits\)`
+	for {
+		lib.Check(nil)
+	}
+}
+
+// Sleepy reaches lib.Tick.
+func Sleepy() { // want Sleepy:`chanSummary\(never returns; forever\)`
+	lib.Tick()
+}

@@ -1,0 +1,374 @@
+package chanmodel
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// exitFuncs lists, by types.Func.FullName, the standard functions that
+// end the process or the calling goroutine instead of returning. The
+// standard library has no facts (see isStd), so this table is the model's
+// only knowledge of them. Functions that merely return an error, such as
+// http.ListenAndServe, return normally.
+var exitFuncs = map[string]bool{
+	"os.Exit":                   true,
+	"syscall.Exit":              true,
+	"runtime.Goexit":            true, // ends the goroutine after its deferred calls
+	"log.Fatal":                 true,
+	"log.Fatalf":                true,
+	"log.Fatalln":               true,
+	"log.Panic":                 true,
+	"log.Panicf":                true,
+	"log.Panicln":               true,
+	"(*log.Logger).Fatal":       true,
+	"(*log.Logger).Fatalf":      true,
+	"(*log.Logger).Fatalln":     true,
+	"(*log.Logger).Panic":       true,
+	"(*log.Logger).Panicf":      true,
+	"(*log.Logger).Panicln":     true,
+	"(*testing.common).FailNow": true, // calls runtime.Goexit
+	"(*testing.common).Fatal":   true,
+	"(*testing.common).Fatalf":  true,
+	"(*testing.common).SkipNow": true,
+	"(*testing.common).Skip":    true,
+	"(*testing.common).Skipf":   true,
+}
+
+// isExitCall reports whether c statically calls a function of exitFuncs.
+func isExitCall(c *ssa.CallCommon) bool {
+	return calleeIn(c, exitFuncs)
+}
+
+// A Fate is what the model knows about a channel that a goroutine receives
+// from, decided in the function that starts the goroutine.
+type Fate uint8
+
+const (
+	// FateUnknown: anything may happen to the channel.
+	FateUnknown Fate = iota
+	// FateOpen: nothing closes the channel (on some path), so a receive's
+	// ok is always true and a range over it never ends.
+	FateOpen
+	// FateSilent: nothing closes the channel or sends on it (on some
+	// path), so a receive from it blocks forever.
+	FateSilent
+)
+
+// exitScan records how control can leave a function.
+type exitScan struct {
+	returns bool // a return is reachable
+	panics  bool // a panic is reachable
+	exits   bool // a call that may end the process or the goroutine is reachable
+	reached []bool
+	// stops are the instructions reached that end a path for good: a call
+	// of a function that never returns, a receive that blocks forever, an
+	// empty select.
+	stops []ssa.Instruction
+	// fated are the instructions whose outcome a channel's fate decided:
+	// receives whose "closed" branch was dropped, blocking receives and
+	// select cases on silent channels.
+	fated []ssa.Instruction
+}
+
+// scanExits walks fn's blocks from its entry and records the ways out that
+// it reaches. fate, if not nil, decides what receives on some channels can
+// do: a range over an open channel never ends, a receive from a silent one
+// never completes.
+func (m *model) scanExits(fn *ssa.Function, fate func(ssa.Value) Fate) exitScan {
+	sc := exitScan{reached: make([]bool, len(fn.Blocks))}
+	if fn.Recover != nil {
+		sc.returns = true // a recovered panic returns
+	}
+	if fate == nil {
+		fate = func(ssa.Value) Fate { return FateUnknown }
+	}
+	work := []*ssa.BasicBlock{fn.Blocks[0]}
+	sc.reached[0] = true
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if m.stopsIn(b, fate, &sc) {
+			continue // the path ends in this block for good
+		}
+		for i, s := range b.Succs {
+			if m.pruned(b, i, fate, &sc) {
+				continue // an edge the channel's fate rules out
+			}
+			if !sc.reached[s.Index] {
+				sc.reached[s.Index] = true
+				work = append(work, s)
+			}
+		}
+	}
+	return sc
+}
+
+// stopsIn scans b's instructions in order and reports whether the path
+// ends in b: by a return, a panic, an exit call, or a stop.
+func (m *model) stopsIn(b *ssa.BasicBlock, fate func(ssa.Value) Fate, sc *exitScan) bool {
+	for _, instr := range b.Instrs {
+		switch i := instr.(type) {
+		case *ssa.Return:
+			sc.returns = true
+			return true
+		case *ssa.Panic:
+			sc.panics = true
+			return true
+		case *ssa.Call:
+			if i.Call.IsInvoke() {
+				continue // an interface method: assumed to return
+			}
+			if isExitCall(&i.Call) {
+				sc.exits = true
+				return true
+			}
+			callee := i.Call.StaticCallee()
+			if callee == nil {
+				continue // dynamic: assumed to return
+			}
+			cs, _ := m.summaryOf(callee)
+			if cs == nil {
+				continue // unknown: assumed to return
+			}
+			if cs.Exits {
+				sc.exits = true
+			}
+			if cs.NeverReturns {
+				sc.stops = append(sc.stops, instr)
+				return true
+			}
+		case *ssa.UnOp:
+			if i.Op == token.ARROW && fate(i.X) == FateSilent {
+				sc.stops = append(sc.stops, instr)
+				sc.fated = append(sc.fated, instr)
+				return true
+			}
+		case *ssa.Select:
+			if stuckSelect(i, fate) {
+				sc.stops = append(sc.stops, instr)
+				if len(i.States) > 0 {
+					sc.fated = append(sc.fated, instr)
+				}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stuckSelect reports whether sel blocks forever: it has no case, or only
+// receives from silent channels, and no default.
+func stuckSelect(sel *ssa.Select, fate func(ssa.Value) Fate) bool {
+	if !sel.Blocking {
+		return false // a default case
+	}
+	for _, st := range sel.States {
+		if st.Dir != types.RecvOnly || fate(st.Chan) != FateSilent {
+			return false
+		}
+	}
+	return true
+}
+
+// pruned reports whether the edge from b to its i'th successor is ruled
+// out by a channel's fate: the "closed" branch of a receive from an open
+// channel, or the case of a select on a silent one.
+func (m *model) pruned(b *ssa.BasicBlock, i int, fate func(ssa.Value) Fate, sc *exitScan) bool {
+	iff, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+	if !ok {
+		return false // not a branch
+	}
+	switch c := iff.Cond.(type) {
+	case *ssa.Extract:
+		if i != 1 || c.Index != 1 {
+			return false // not the !ok edge
+		}
+		switch t := c.Tuple.(type) {
+		case *ssa.UnOp:
+			if t.Op == token.ARROW && t.CommaOk && fate(t.X) >= FateOpen {
+				sc.fated = append(sc.fated, t)
+				return true
+			}
+		case *ssa.Select:
+			for _, st := range t.States {
+				if st.Dir != types.RecvOnly || fate(st.Chan) < FateOpen {
+					return false // some case may report closed
+				}
+			}
+			if len(t.States) > 0 {
+				sc.fated = append(sc.fated, t)
+				return true
+			}
+		}
+	case *ssa.BinOp:
+		if i != 0 || c.Op != token.EQL {
+			return false // not the edge into a select case
+		}
+		ex, ok1 := c.X.(*ssa.Extract)
+		k, ok2 := c.Y.(*ssa.Const)
+		if !ok1 || !ok2 || ex.Index != 0 || k.Value == nil || k.Value.Kind() != constant.Int {
+			return false // not a select dispatch
+		}
+		sel, ok := ex.Tuple.(*ssa.Select)
+		n, exact := constant.Int64Val(k.Value)
+		if !ok || !exact || n < 0 || int(n) >= len(sel.States) {
+			return false // not a select dispatch
+		}
+		st := sel.States[n]
+		if st.Dir == types.RecvOnly && fate(st.Chan) == FateSilent {
+			sc.fated = append(sc.fated, sel)
+			return true
+		}
+	}
+	return false
+}
+
+// A StuckKind says how a goroutine gets stuck.
+type StuckKind uint8
+
+const (
+	StuckLoop   StuckKind = iota // a loop with no way out
+	StuckRecv                    // a receive that never completes
+	StuckSelect                  // a select with no case that can fire
+	StuckCall                    // a call of a function that never returns
+)
+
+// A Stuck explains why a function can never finish.
+type Stuck struct {
+	Kind StuckKind
+	// Pos is the blocking operation, or the first receive (else the first
+	// call) in the loop; for a range over a channel, its "for" keyword.
+	Pos token.Pos
+	// Recvs are the receives in the loop, in block order, at most two.
+	Recvs []token.Pos
+	// Ranges is set when the loop ranges over a channel that is never
+	// closed; Pos is then the range statement.
+	Ranges bool
+	// Sleeps is set when the loop calls time.Sleep.
+	Sleeps bool
+	// Callee is the function that never returns, for StuckCall.
+	Callee *ssa.Function
+	// Fated are the positions of the receives a channel's fate decided.
+	Fated []token.Pos
+}
+
+// Stuck returns why fn, a function of this package, can never finish, or
+// nil if it may: it returns, panics, or may end the process or the
+// goroutine on some path, or it is unknown.
+func (r *Result) Stuck(fn *ssa.Function) *Stuck {
+	return r.m.stuck(fn, nil)
+}
+
+// stuck computes Stuck with an optional channel fate.
+func (m *model) stuck(fn *ssa.Function, fate func(ssa.Value) Fate) *Stuck {
+	if o := fn.Origin(); o != nil {
+		fn = o
+	}
+	if fn.Pkg != m.pkg || fn.Synthetic != "" || len(fn.Blocks) == 0 || len(fn.Blocks) > maxBlocks {
+		return nil // not ours, no body, or too big: unknown
+	}
+	sc := m.scanExits(fn, fate)
+	if sc.returns || sc.panics || sc.exits {
+		return nil // there is a way out
+	}
+	st := &Stuck{}
+	for _, f := range sc.fated {
+		st.Fated = append(st.Fated, instrPos(f))
+	}
+	g := m.cfgOf(fn)
+	for _, b := range fn.Blocks {
+		if sc.reached[b.Index] && g.cyclic[b.Index] {
+			st.addLoop(b, sc.fated)
+		}
+	}
+	if st.Pos.IsValid() || st.Sleeps || len(sc.stops) == 0 {
+		return st // a loop
+	}
+	stop := sc.stops[0]
+	st.Pos = instrPos(stop)
+	switch i := stop.(type) {
+	case *ssa.Call:
+		st.Kind = StuckCall
+		st.Callee = i.Call.StaticCallee()
+	case *ssa.Select:
+		st.Kind = StuckSelect
+	default:
+		st.Kind = StuckRecv
+	}
+	return st
+}
+
+// addLoop adds what block b of a loop does to st.
+func (st *Stuck) addLoop(b *ssa.BasicBlock, fated []ssa.Instruction) {
+	for _, instr := range b.Instrs {
+		var pos token.Pos
+		switch i := instr.(type) {
+		case *ssa.UnOp:
+			if i.Op != token.ARROW {
+				continue // not a receive
+			}
+			pos = i.Pos()
+			if i.CommaOk && containsInstr(fated, i) && !st.Ranges && isRangePos(i) {
+				st.Ranges = true
+				st.Pos = pos
+			}
+		case *ssa.Select:
+			for _, s := range i.States {
+				if s.Dir == types.RecvOnly && len(st.Recvs) < 2 && s.Pos.IsValid() {
+					st.Recvs = append(st.Recvs, s.Pos)
+				}
+			}
+			continue
+		case *ssa.Call:
+			if c := i.Call.StaticCallee(); c != nil && !i.Call.IsInvoke() {
+				if obj, ok := c.Object().(*types.Func); ok && obj.FullName() == "time.Sleep" {
+					st.Sleeps = true
+				}
+			}
+			continue
+		default:
+			continue
+		}
+		if pos.IsValid() && len(st.Recvs) < 2 {
+			st.Recvs = append(st.Recvs, pos)
+		}
+	}
+	if !st.Pos.IsValid() && len(st.Recvs) > 0 {
+		st.Pos = st.Recvs[0]
+	}
+}
+
+// isRangePos reports whether the comma-ok receive is a range statement's:
+// the builder gives it the position of the "for" keyword, not an arrow.
+func isRangePos(recv *ssa.UnOp) bool {
+	// The builder puts a range's receive in a block of its own, commented
+	// "rangechan.loop"; a plain v, ok := <-ch lies in an ordinary block.
+	return strings.HasPrefix(recv.Block().Comment, "rangechan")
+}
+
+// containsInstr reports whether list holds instr.
+func containsInstr(list []ssa.Instruction, instr ssa.Instruction) bool {
+	for _, x := range list {
+		if x == instr {
+			return true
+		}
+	}
+	return false
+}
+
+// instrPos returns the position of instr for a report: a select's first
+// receive case when the select itself has none.
+func instrPos(instr ssa.Instruction) token.Pos {
+	if sel, ok := instr.(*ssa.Select); ok && !sel.Pos().IsValid() {
+		for _, st := range sel.States {
+			if st.Pos.IsValid() {
+				return st.Pos
+			}
+		}
+	}
+	return instr.Pos()
+}
