@@ -14,13 +14,18 @@
 // variables and fields of receivers) it, or goroutines it starts, may block
 // sending to, and those it receives from (a send to a channel the same
 // function receives from is a semaphore or token, not a hand-off); and
-// whether it can return at all. Summaries of exported and
+// whether it can return at all, and if not, whether it runs forever or ends
+// the process or goroutine (os.Exit, log.Fatal, runtime.Goexit and the like
+// are known by name). Summaries of exported and
 // unexported package-level functions and methods travel to importing
 // packages as facts.
 //
 // Its result also answers, per function, which channels made there can be
 // abandoned: a goroutine the function starts sends on the channel, and a
-// path from the start to a return receives less than the buffer requires.
+// path from the start to a return receives less than the buffer requires;
+// and why a function or a goroutine it starts can never finish: a loop with
+// no way out, a receive that never completes, or a range over a channel
+// that nothing closes.
 //
 // The standard library is not summarised: a channel handed to it is of
 // unknown fate, and the passes say nothing about it.
@@ -39,13 +44,18 @@ closes or lets the channel escape; the shared channels (package-level
 variables and fields of receivers) it, or goroutines it starts, may block
 sending to, and those it receives from (a send to a channel the same
 function receives from is a semaphore or token, not a hand-off); and
-whether it can return at all. Summaries of exported and
+whether it can return at all, and if not, whether it runs forever or ends
+the process or goroutine (os.Exit, log.Fatal, runtime.Goexit and the like
+are known by name). Summaries of exported and
 unexported package-level functions and methods travel to importing
 packages as facts.
 
 Its result also answers, per function, which channels made there can be
 abandoned: a goroutine the function starts sends on the channel, and a
-path from the start to a return receives less than the buffer requires.
+path from the start to a return receives less than the buffer requires;
+and why a function or a goroutine it starts can never finish: a loop with
+no way out, a receive that never completes, or a range over a channel
+that nothing closes.
 
 The standard library is not summarised: a channel handed to it is of
 unknown fate, and the passes say nothing about it.`
