@@ -70,8 +70,16 @@ type exitScan struct {
 	stops []ssa.Instruction
 	// fated are the instructions whose outcome a channel's fate decided:
 	// receives whose "closed" branch was dropped, blocking receives and
-	// select cases on silent channels.
-	fated []ssa.Instruction
+	// selects with a case on a silent channel; fatedPos are the receives'
+	// positions (the select case's, for a select).
+	fated    []ssa.Instruction
+	fatedPos []token.Pos
+}
+
+// fix records that fate decided the outcome of instr, a receive at pos.
+func (sc *exitScan) fix(instr ssa.Instruction, pos token.Pos) {
+	sc.fated = append(sc.fated, instr)
+	sc.fatedPos = append(sc.fatedPos, pos)
 }
 
 // scanExits walks fn's blocks from its entry and records the ways out that
@@ -83,8 +91,17 @@ func (m *model) scanExits(fn *ssa.Function, fate func(ssa.Value) Fate) exitScan 
 	if fn.Recover != nil {
 		sc.returns = true // a recovered panic returns
 	}
-	if fate == nil {
-		fate = func(ssa.Value) Fate { return FateUnknown }
+	given := fate
+	fate = func(v ssa.Value) Fate {
+		if given != nil {
+			if f := given(v); f != FateUnknown {
+				return f
+			}
+		}
+		if isTimerChan(v) {
+			return FateOpen // the time package never closes them
+		}
+		return FateUnknown
 	}
 	work := []*ssa.BasicBlock{fn.Blocks[0]}
 	sc.reached[0] = true
@@ -144,14 +161,14 @@ func (m *model) stopsIn(b *ssa.BasicBlock, fate func(ssa.Value) Fate, sc *exitSc
 		case *ssa.UnOp:
 			if i.Op == token.ARROW && fate(i.X) == FateSilent {
 				sc.stops = append(sc.stops, instr)
-				sc.fated = append(sc.fated, instr)
+				sc.fix(instr, i.Pos())
 				return true
 			}
 		case *ssa.Select:
 			if stuckSelect(i, fate) {
 				sc.stops = append(sc.stops, instr)
 				if len(i.States) > 0 {
-					sc.fated = append(sc.fated, instr)
+					sc.fix(instr, i.States[0].Pos)
 				}
 				return true
 			}
@@ -175,8 +192,9 @@ func stuckSelect(sel *ssa.Select, fate func(ssa.Value) Fate) bool {
 }
 
 // pruned reports whether the edge from b to its i'th successor is ruled
-// out by a channel's fate: the "closed" branch of a receive from an open
-// channel, or the case of a select on a silent one.
+// out: by a channel's fate (the "closed" branch of a receive from an open
+// channel, or the case of a select on a silent one), or because a blocking
+// select always takes one of its cases.
 func (m *model) pruned(b *ssa.BasicBlock, i int, fate func(ssa.Value) Fate, sc *exitScan) bool {
 	iff, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
 	if !ok {
@@ -190,7 +208,7 @@ func (m *model) pruned(b *ssa.BasicBlock, i int, fate func(ssa.Value) Fate, sc *
 		switch t := c.Tuple.(type) {
 		case *ssa.UnOp:
 			if t.Op == token.ARROW && t.CommaOk && fate(t.X) >= FateOpen {
-				sc.fated = append(sc.fated, t)
+				sc.fix(t, t.Pos())
 				return true
 			}
 		case *ssa.Select:
@@ -200,13 +218,13 @@ func (m *model) pruned(b *ssa.BasicBlock, i int, fate func(ssa.Value) Fate, sc *
 				}
 			}
 			if len(t.States) > 0 {
-				sc.fated = append(sc.fated, t)
+				sc.fix(t, t.States[0].Pos)
 				return true
 			}
 		}
 	case *ssa.BinOp:
-		if i != 0 || c.Op != token.EQL {
-			return false // not the edge into a select case
+		if c.Op != token.EQL {
+			return false // not a select dispatch
 		}
 		ex, ok1 := c.X.(*ssa.Extract)
 		k, ok2 := c.Y.(*ssa.Const)
@@ -218,9 +236,14 @@ func (m *model) pruned(b *ssa.BasicBlock, i int, fate func(ssa.Value) Fate, sc *
 		if !ok || !exact || n < 0 || int(n) >= len(sel.States) {
 			return false // not a select dispatch
 		}
+		if i == 1 {
+			// The edge past the last case of a blocking select leads to the
+			// builder's "matched no case" panic, which cannot happen.
+			return sel.Blocking && int(n) == len(sel.States)-1
+		}
 		st := sel.States[n]
 		if st.Dir == types.RecvOnly && fate(st.Chan) == FateSilent {
-			sc.fated = append(sc.fated, sel)
+			sc.fix(sel, st.Pos)
 			return true
 		}
 	}
@@ -276,9 +299,7 @@ func (m *model) stuck(fn *ssa.Function, fate func(ssa.Value) Fate) *Stuck {
 		return nil // there is a way out
 	}
 	st := &Stuck{}
-	for _, f := range sc.fated {
-		st.Fated = append(st.Fated, instrPos(f))
-	}
+	st.Fated = sc.fatedPos
 	g := m.cfgOf(fn)
 	for _, b := range fn.Blocks {
 		if sc.reached[b.Index] && g.cyclic[b.Index] {
@@ -359,6 +380,24 @@ func containsInstr(list []ssa.Instruction, instr ssa.Instruction) bool {
 	}
 	return false
 }
+
+// isTimerChan reports whether v is the C field of a time.Ticker or
+// time.Timer, or the result of time.Tick: channels nothing ever closes.
+func isTimerChan(v ssa.Value) bool {
+	switch v := stripChange(v).(type) {
+	case *ssa.UnOp:
+		if fa, ok := v.X.(*ssa.FieldAddr); ok && v.Op == token.MUL {
+			key := fieldKey(fa.X.Type(), fa.Field)
+			return key == "time.Ticker.C" || key == "time.Timer.C"
+		}
+	case *ssa.Call:
+		return calleeIn(&v.Call, timeTick)
+	}
+	return false
+}
+
+// timeTick lists the functions returning a channel that is never closed.
+var timeTick = map[string]bool{"time.Tick": true}
 
 // instrPos returns the position of instr for a report: a select's first
 // receive case when the select itself has none.
