@@ -1,0 +1,137 @@
+// Package noexit defines an Analyzer that reports goroutines that can
+// never finish.
+//
+// # Analyzer noexit
+//
+// noexit: report goroutines that can never finish
+//
+// A goroutine that can never return is never collected: it pins its stack
+// and everything it references for as long as the process lives. Started
+// per call, it leaks one more goroutine every time; started in init, it
+// cannot be stopped and leaks into every test of the package. The analyzer
+// reports, at the go statement (or errgroup.Group.Go, sync.WaitGroup.Go):
+//
+//   - goroutines with no way out (category forever): the function has no
+//     reachable return, directly or through the function it calls, in this
+//     package or another: a loop that receives from a queue, sleeps or
+//     polls with no return or break, or a select with no case;
+//   - goroutines that wait on a channel that nothing closes (category
+//     unclosed): a range over, or a receive loop on, a channel made by the
+//     spawner or an unexported package-level channel that nothing in the
+//     package closes and that never leaves the package; or a receive from
+//     one that nothing closes or sends on;
+//   - goroutines that wait on a channel the spawner closes on some paths
+//     only (category early): an early return leaves it open.
+//
+// A loop that returns or breaks under any condition, receives from
+// ctx.Done() or a stop channel that is closed, checks a receive's ok, or
+// calls runtime.Goexit has a way out. A goroutine whose only ways out end
+// the process (os.Exit, log.Fatal, a panic) is not reported. Goroutines
+// started in package main outside init are process-lifetime daemons and
+// are not reported unless -noexit.main is set.
+//
+// WRONG:
+//
+//	func init() {
+//		go func() {
+//			for {
+//				task := <-taskQueue
+//				task.Run()
+//			}
+//		}()
+//	}
+//
+// RIGHT:
+//
+//	func (p *Pool) worker() {
+//		defer p.wg.Done()
+//		for {
+//			select {
+//			case task, ok := <-p.tasks:
+//				if !ok {
+//					return
+//				}
+//				task.Run()
+//			case <-p.stop: // closed by Close
+//				return
+//			}
+//		}
+//	}
+//
+// A goroutine meant to live as long as the process is silenced with a
+// reason:
+//
+//	//goroutinelint:ignore noexit the collector runs for the whole process
+//
+// Goroutines whose function is dynamic, loops whose exit depends on
+// something the analysis cannot see (a field, a channel handed in by a
+// caller, an interface call), and functions of packages analysed without
+// facts are not reported.
+package noexit
+
+// Doc is the analyzer's documentation, the package comment above without its
+// first sentence; a test keeps the two in step.
+const Doc = `report goroutines that can never finish
+
+A goroutine that can never return is never collected: it pins its stack
+and everything it references for as long as the process lives. Started
+per call, it leaks one more goroutine every time; started in init, it
+cannot be stopped and leaks into every test of the package. The analyzer
+reports, at the go statement (or errgroup.Group.Go, sync.WaitGroup.Go):
+
+  - goroutines with no way out (category forever): the function has no
+    reachable return, directly or through the function it calls, in this
+    package or another: a loop that receives from a queue, sleeps or
+    polls with no return or break, or a select with no case;
+  - goroutines that wait on a channel that nothing closes (category
+    unclosed): a range over, or a receive loop on, a channel made by the
+    spawner or an unexported package-level channel that nothing in the
+    package closes and that never leaves the package; or a receive from
+    one that nothing closes or sends on;
+  - goroutines that wait on a channel the spawner closes on some paths
+    only (category early): an early return leaves it open.
+
+A loop that returns or breaks under any condition, receives from
+ctx.Done() or a stop channel that is closed, checks a receive's ok, or
+calls runtime.Goexit has a way out. A goroutine whose only ways out end
+the process (os.Exit, log.Fatal, a panic) is not reported. Goroutines
+started in package main outside init are process-lifetime daemons and
+are not reported unless -noexit.main is set.
+
+WRONG:
+
+	func init() {
+		go func() {
+			for {
+				task := <-taskQueue
+				task.Run()
+			}
+		}()
+	}
+
+RIGHT:
+
+	func (p *Pool) worker() {
+		defer p.wg.Done()
+		for {
+			select {
+			case task, ok := <-p.tasks:
+				if !ok {
+					return
+				}
+				task.Run()
+			case <-p.stop: // closed by Close
+				return
+			}
+		}
+	}
+
+A goroutine meant to live as long as the process is silenced with a
+reason:
+
+	//goroutinelint:ignore noexit the collector runs for the whole process
+
+Goroutines whose function is dynamic, loops whose exit depends on
+something the analysis cannot see (a field, a channel handed in by a
+caller, an interface call), and functions of packages analysed without
+facts are not reported.`

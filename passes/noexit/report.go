@@ -1,0 +1,175 @@
+package noexit
+
+import (
+	"fmt"
+	"go/token"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
+)
+
+// maxDepth bounds how many calls deep a message explains a callee that
+// never returns.
+const maxDepth = 3
+
+// reportForever reports a goroutine with no way out at all. ext names the
+// goroutine's function when it lies in another package.
+func (c *checker) reportForever(fn *ssa.Function, sp chanmodel.Spawn, st *chanmodel.Stuck, ext string) {
+	d := c.diagnostic(fn, sp, categoryForever, "never exits")
+	var why string
+	if ext != "" {
+		why = ext + " never returns"
+	} else {
+		why = c.describe(&d, st, "", 0)
+	}
+	d.Message += why
+	c.reportOnce(d)
+}
+
+// reportBlocked reports a goroutine that waits on a channel that is never
+// closed, on every path or on an early return of its spawner.
+func (c *checker) reportBlocked(fn *ssa.Function, sp chanmodel.Spawn, b *chanmodel.Blocked) {
+	ch := c.syntax.chanName(b.Chan, "its channel")
+	wait := "it waits to receive from " + ch
+	if b.Ranges {
+		wait = "it ranges over " + ch
+	} else if b.Fate == chanmodel.FateOpen {
+		wait = "its loop receives from " + ch + " until it is closed"
+	}
+	// A range or an ok check waits for a close: sends elsewhere do not
+	// matter, only whether some path closes the channel.
+	byClose := b.Ranges || b.Fate == chanmodel.FateOpen
+	partial := b.Partial
+	if byClose {
+		partial = b.Closed
+	}
+	var d analysis.Diagnostic
+	switch {
+	case partial:
+		d = c.diagnostic(fn, sp, categoryEarly, "may never exit")
+		what := "close"
+		if !byClose {
+			what = "close or send on"
+		}
+		d.Message += fmt.Sprintf("%s, which %s does not %s when it returns early", wait, fn.Name(), what)
+		c.related(&d, b.Return, fmt.Sprintf("returns here without closing %s", ch))
+	case !byClose:
+		d = c.diagnostic(fn, sp, categoryUnclosed, "never exits")
+		d.Message += wait + ", which nothing closes or sends on"
+	default:
+		d = c.diagnostic(fn, sp, categoryUnclosed, "never exits")
+		d.Message += wait + ", which nothing closes"
+	}
+	c.related(&d, b.Chan, "waits here")
+	c.related(&d, b.Made, "channel made here")
+	c.reportOnce(d)
+}
+
+// diagnostic starts the diagnostic for the goroutine sp: its range, its
+// category, and the head of its message up to the colon.
+func (c *checker) diagnostic(fn *ssa.Function, sp chanmodel.Spawn, category, verdict string) analysis.Diagnostic {
+	where := "here"
+	if chanmodel.IsInit(fn) {
+		where = "in init"
+	}
+	head := fmt.Sprintf("goroutine started %s %s", where, verdict)
+	if per := c.perCall(fn, sp); per != "" {
+		head += ", leaking " + per
+	}
+	pos, end := c.syntax.spawnRange(sp)
+	return analysis.Diagnostic{Pos: pos, End: end, Category: category, Message: head + ": "}
+}
+
+// describe says why st's function never finishes, adding the blocking
+// site to d's related information. owner names that function when it is
+// not the goroutine's own body.
+func (c *checker) describe(d *analysis.Diagnostic, st *chanmodel.Stuck, owner string, depth int) string {
+	loop, it := "its loop", "it"
+	if owner != "" {
+		loop, it = owner+"'s loop", owner
+	}
+	switch st.Kind {
+	case chanmodel.StuckCall:
+		name := "a function"
+		if st.Callee != nil {
+			name = funcName(st.Callee)
+		}
+		if depth < maxDepth && st.Callee != nil && c.model.Callee(st.Callee) == "" {
+			if inner := c.model.Stuck(st.Callee); inner != nil {
+				c.related(d, st.Pos, "calls "+name+", which never returns")
+				return c.describe(d, inner, name, depth+1)
+			}
+		}
+		if ext := c.model.Callee(st.Callee); ext != "" {
+			name = ext
+		}
+		c.related(d, st.Pos, "never returns from here")
+		return fmt.Sprintf("%s calls %s, which never returns", it, name)
+	case chanmodel.StuckRecv:
+		c.related(d, st.Pos, "blocks here")
+		return fmt.Sprintf("%s blocks forever receiving from %s", it, c.syntax.chanName(st.Pos, "a channel"))
+	case chanmodel.StuckSelect:
+		c.related(d, st.Pos, "blocks here")
+		return it + " blocks forever in a select with no case that can proceed"
+	}
+	c.related(d, c.syntax.loopAt(st.Pos), "loops here with no way out")
+	if st.Ranges {
+		return fmt.Sprintf("%s ranges over %s, which is never closed", loop, c.syntax.chanName(st.Pos, "a channel"))
+	}
+	if names := c.recvNames(st.Recvs); names != "" {
+		return fmt.Sprintf("%s receives from %s with no way out", loop, names)
+	}
+	if st.Sleeps {
+		return loop + " sleeps and repeats with no way out"
+	}
+	return loop + " has no way out"
+}
+
+// recvNames renders the channels received from at pos: "a" or "a and b".
+func (c *checker) recvNames(pos []token.Pos) string {
+	var names []string
+	for _, p := range pos {
+		n := c.syntax.chanName(p, "")
+		if n != "" && !contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, " and ")
+}
+
+// contains reports whether list holds s.
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// related appends a related position unless it is unknown, already there,
+// or outside the analysed package's files.
+func (c *checker) related(d *analysis.Diagnostic, pos token.Pos, msg string) {
+	if !pos.IsValid() || pos == d.Pos || c.pass.Fset.File(pos) == nil || !c.syntax.inPackage(pos) {
+		return // nothing useful to add
+	}
+	for _, r := range d.Related {
+		if r.Pos == pos {
+			return // already there
+		}
+	}
+	d.Related = append(d.Related, analysis.RelatedInformation{Pos: pos, Message: msg})
+}
+
+// reportOnce reports d unless a diagnostic was already reported at its
+// position: one spawn, one diagnostic.
+func (c *checker) reportOnce(d analysis.Diagnostic) {
+	if c.reported[d.Pos] {
+		return // already reported
+	}
+	c.reported[d.Pos] = true
+	c.report.Report(d)
+}
