@@ -6,12 +6,14 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/goroutinelint/goroutinelint/passes/clienttimeout"
+	"github.com/goroutinelint/goroutinelint/passes/noexit"
 	"github.com/goroutinelint/goroutinelint/passes/unguardedsend"
 )
 
 // Config aggregates the configuration of every pass.
 type Config struct {
 	ClientTimeout clienttimeout.Config
+	NoExit        noexit.Config
 	UnguardedSend unguardedsend.Config
 }
 
@@ -19,6 +21,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		ClientTimeout: clienttimeout.DefaultConfig(),
+		NoExit:        noexit.DefaultConfig(),
 		UnguardedSend: unguardedsend.DefaultConfig(),
 	}
 }
@@ -29,6 +32,7 @@ func DefaultConfig() Config {
 func All(cfg Config) []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		clienttimeout.New(cfg.ClientTimeout),
+		noexit.New(cfg.NoExit),
 		unguardedsend.New(cfg.UnguardedSend),
 	}
 }
