@@ -24,7 +24,7 @@ var auditLog = log.New(os.Stderr, "audit: ", log.LstdFlags)
 var logChLeaky = make(chan string, 16)
 
 func init() {
-	go drainLogLeaky()
+	go drainLogLeaky() // want `goroutine started in init never exits: it ranges over logChLeaky, which nothing closes`
 }
 
 // drainLogLeaky writes the queued lines, one at a time, for as long as the
