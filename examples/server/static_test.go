@@ -40,9 +40,9 @@ import (
 //
 // On top of the comments, each finding must lie in a function or variable
 // whose name ends in "Leaky" (in init, on a line that uses one): the fixed
-// twins must stay clean whatever the comments say. When a pass starts reporting on the examples, add a want
-// comment where it reports; a finding on fixed code is a false positive to
-// fix in the pass, not here.
+// twins must stay clean whatever the comments say. When a pass starts
+// reporting on the examples, add a want comment where it reports; a
+// finding on fixed code is a false positive to fix in the pass, not here.
 func TestStatic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds goroutinelint and analyses net/http from source; run without -short")
