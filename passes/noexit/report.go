@@ -63,7 +63,11 @@ func (c *checker) reportBlocked(fn *ssa.Function, sp chanmodel.Spawn, b *chanmod
 		d = c.diagnostic(fn, sp, categoryUnclosed, "never exits")
 		d.Message += wait + ", which nothing closes"
 	}
-	c.related(&d, b.Chan, "waits here")
+	if b.Ranges {
+		c.related(&d, b.Chan, "ranges here")
+	} else {
+		c.related(&d, b.Chan, "waits here")
+	}
 	c.related(&d, b.Made, "channel made here")
 	c.reportOnce(d)
 }

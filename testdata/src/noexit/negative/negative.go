@@ -269,3 +269,46 @@ func Wrapped(step func() error) {
 func Interface(r interface{ Run() }) {
 	go r.Run() // ok: dynamic
 }
+
+// Labeled breaks out of a select loop by label.
+func Labeled(in <-chan int) {
+	go func() { // ok: breaks out of the labeled loop
+	loop:
+		for {
+			select {
+			case v := <-in:
+				if v < 0 {
+					break loop
+				}
+			}
+		}
+	}()
+}
+
+func spin(n int) { spin(n + 1) }
+
+// Recursive starts a function that recurses forever: the model assumes
+// recursion returns, so it stays silent.
+func Recursive() {
+	go spin(0) // ok: unknown, recursion is assumed to return
+}
+
+// Wait closes done after a WaitGroup, the pipeline idiom.
+func Wait(xs []int) {
+	var wg sync.WaitGroup
+	results := make(chan int)
+	for _, x := range xs {
+		wg.Add(1)
+		go func() { // ok: sends and returns
+			defer wg.Done()
+			results <- x
+		}()
+	}
+	go func() { // ok: waits and closes
+		wg.Wait()
+		close(results)
+	}()
+	for r := range results {
+		_ = r
+	}
+}
