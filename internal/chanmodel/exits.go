@@ -277,6 +277,9 @@ type Stuck struct {
 	Callee *ssa.Function
 	// Fated are the positions of the receives a channel's fate decided.
 	Fated []token.Pos
+	// call is the first call in the loop, the position of a loop with no
+	// receive.
+	call token.Pos
 }
 
 // Stuck returns why fn, a function of this package, can never finish, or
@@ -301,12 +304,14 @@ func (m *model) stuck(fn *ssa.Function, fate func(ssa.Value) Fate) *Stuck {
 	st := &Stuck{}
 	st.Fated = sc.fatedPos
 	g := m.cfgOf(fn)
+	loop := false
 	for _, b := range fn.Blocks {
 		if sc.reached[b.Index] && g.cyclic[b.Index] {
+			loop = true
 			st.addLoop(b, sc.fated)
 		}
 	}
-	if st.Pos.IsValid() || st.Sleeps || len(sc.stops) == 0 {
+	if loop || len(sc.stops) == 0 {
 		return st // a loop
 	}
 	stop := sc.stops[0]
@@ -350,6 +355,9 @@ func (st *Stuck) addLoop(b *ssa.BasicBlock, fated []ssa.Instruction) {
 					st.Sleeps = true
 				}
 			}
+			if !st.call.IsValid() {
+				st.call = i.Pos()
+			}
 			continue
 		default:
 			continue
@@ -360,6 +368,9 @@ func (st *Stuck) addLoop(b *ssa.BasicBlock, fated []ssa.Instruction) {
 	}
 	if !st.Pos.IsValid() && len(st.Recvs) > 0 {
 		st.Pos = st.Recvs[0]
+	}
+	if !st.Pos.IsValid() {
+		st.Pos = st.call // no receive: the first call in the loop
 	}
 }
 
