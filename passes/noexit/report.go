@@ -59,6 +59,9 @@ func (c *checker) reportBlocked(fn *ssa.Function, sp chanmodel.Spawn, b *chanmod
 	case !byClose:
 		d = c.diagnostic(fn, sp, categoryUnclosed, "never exits")
 		d.Message += wait + ", which nothing closes or sends on"
+	case !b.Ranges:
+		d = c.diagnostic(fn, sp, categoryUnclosed, "never exits")
+		d.Message += wait + ", and nothing closes it"
 	default:
 		d = c.diagnostic(fn, sp, categoryUnclosed, "never exits")
 		d.Message += wait + ", which nothing closes"
@@ -110,7 +113,7 @@ func (c *checker) describe(d *analysis.Diagnostic, st *chanmodel.Stuck, owner st
 		if ext := c.model.Callee(st.Callee); ext != "" {
 			name = ext
 		}
-		c.related(d, st.Pos, "never returns from here")
+		c.related(d, st.Pos, "calls "+name+", which never returns")
 		return fmt.Sprintf("%s calls %s, which never returns", it, name)
 	case chanmodel.StuckRecv:
 		c.related(d, st.Pos, "blocks here")

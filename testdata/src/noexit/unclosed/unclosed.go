@@ -61,7 +61,7 @@ func Loop() {
 
 // OkLoop checks ok on a channel nothing closes.
 func OkLoop() {
-	go func() { // want `goroutine started here never exits, leaking one per call to OkLoop: its loop receives from jobs until it is closed, which nothing closes`
+	go func() { // want `goroutine started here never exits, leaking one per call to OkLoop: its loop receives from jobs until it is closed, and nothing closes it`
 		for {
 			j, ok := <-jobs
 			if !ok {
