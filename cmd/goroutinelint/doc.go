@@ -31,6 +31,12 @@
 //	-json       print the findings as JSON to stdout, in the shape go vet -json
 //	            prints: package path -> pass -> list of diagnostics, with
 //	            positions, categories, related locations and suggested fixes
+//	-sarif      print the findings as a SARIF 2.1.0 log to stdout, for code
+//	            scanning: one run whose rules are the passes and, as
+//	            "<pass>/<category>", each category reported, with help URIs
+//	            to the README; results with related locations and fixes.
+//	            Files under the working directory are named relative to
+//	            %SRCROOT%, columns count UTF-16 code units
 //	-fix        apply the first suggested fix of each finding, gofmt the changed
 //	            files and write them; print the findings that have no fix.
 //	            Identical edits (the same import added twice) are applied once;
@@ -59,12 +65,33 @@
 // A standalone run exits with
 //
 //	0  no findings; with -fix, every finding was fixed
-//	1  findings, also with -json; with -fix, a finding left unfixed (it has
-//	   no fix, or its fix conflicts with another); with -fix -diff, also a
-//	   non-empty diff
-//	2  usage error; packages that fail to load or type-check (their errors
-//	   are printed and nothing is analyzed); a pass that fails; a file that
-//	   cannot be read or written by -fix; an internal error
+//	1  findings, also with -json and -sarif; with -fix, a finding left
+//	   unfixed (it has no fix, or its fix conflicts with another); with
+//	   -fix -diff, also a non-empty diff
+//	2  usage error (-json, -sarif and -fix exclude each other); packages
+//	   that fail to load or type-check (their errors are printed and
+//	   nothing is analyzed); no package to analyze; a pass that fails; a
+//	   file that cannot be read or written by -fix; an internal error
+//
+// -json and -sarif print nothing to stdout when the exit code is 2.
+//
+// # Bad input
+//
+// Errors go to stderr, with file names relative to the working directory,
+// and never as a stack trace:
+//
+//   - a package that does not parse or type-check, or imports one that
+//     does not: its errors, then "packages failed to load or type-check;
+//     nothing was analyzed", exit 2;
+//   - a missing package or directory, a directory with no Go files, or a
+//     package whose every file build constraints exclude (also a cgo
+//     package with CGO_ENABLED=0): the go command's error, the same line,
+//     exit 2;
+//   - a pattern with "..." that matches no package: a warning, as the go
+//     command prints; the other patterns' packages are analyzed, and if
+//     there are none the run ends with "no packages to analyze", exit 2;
+//   - cgo packages are analyzed, and findings name the .go files, not the
+//     code cgo generates.
 //
 // Under go vet and go fix the go command sets the exit status: go vet exits
 // 1 when there are findings, go fix -diff exits 1 when the diff is not empty.

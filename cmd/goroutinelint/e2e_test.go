@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,15 +28,28 @@ const (
 	msgHelper  = "upstreamlib.NewClient returns an http.Client with no Timeout: a request to an unresponsive server blocks forever"
 	msgLiteral = "http.Client has no Timeout: a request to an unresponsive server blocks forever"
 	msgDefault = "http.Get uses http.DefaultClient, which has no Timeout: a request to an unresponsive server blocks forever"
+	msgWorker  = "send on résultat may block forever: the receiver returns on ctx.Done without receiving"
 )
 
-// Findings in the fixture, in the order a standalone run prints them.
+// Findings in the fixture, in the order a standalone run prints them. The
+// worker's finding has two related locations, printed after it.
 var (
-	lineHelper  = "server/server.go:21:13: " + msgHelper
-	lineLiteral = "util/util.go:10:10: " + msgLiteral
-	lineDefault = "util/util.go:15:9: " + msgDefault
-	allFindings = []string{lineHelper, lineLiteral, lineDefault}
+	lineHelper    = "server/server.go:21:13: " + msgHelper
+	lineLiteral   = "util/util.go:10:10: " + msgLiteral
+	lineDefault   = "util/util.go:15:9: " + msgDefault
+	lineWorker    = "worker/worker.go:15:24: " + msgWorker
+	workerRelated = []string{"\tworker/worker.go:15:2: goroutine started here", "\tworker/worker.go:20:3: returns here without receiving"}
+	allFindings   = slices.Concat([]string{lineHelper, lineLiteral, lineDefault, lineWorker}, workerRelated)
 )
+
+// vetFindings are the lines go vet prints for the fixture, sorted: vet
+// writes a related location as "file:line:col: \tmessage".
+var vetFindings = []string{
+	lineHelper, lineLiteral, lineDefault,
+	"worker/worker.go:15:24: " + msgWorker,
+	"worker/worker.go:15:2: \tgoroutine started here",
+	"worker/worker.go:20:3: \treturns here without receiving",
+}
 
 // buildDir holds the binary built by buildOnce; TestMain removes it.
 var buildDir string
@@ -114,6 +128,12 @@ func cleanEnv(t *testing.T) []string {
 // directory of the app module in it.
 func fixture(t *testing.T) string {
 	t.Helper()
+	return filepath.Join(copyE2E(t), "app")
+}
+
+// copyE2E copies testdata/e2e to a new temporary directory and returns it.
+func copyE2E(t *testing.T) string {
+	t.Helper()
 	dst := t.TempDir()
 	src := filepath.Join("..", "..", "testdata", "e2e")
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
@@ -136,7 +156,7 @@ func fixture(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return filepath.Join(dst, "app")
+	return dst
 }
 
 // A result is what a command printed and its exit code.
@@ -148,9 +168,16 @@ type result struct {
 // execIn runs name with args in dir with the clean environment.
 func execIn(t *testing.T, dir, name string, args ...string) result {
 	t.Helper()
+	return execEnv(t, dir, nil, name, args...)
+}
+
+// execEnv runs name with args in dir with the clean environment and env,
+// "NAME=value" settings that override it.
+func execEnv(t *testing.T, dir string, env []string, name string, args ...string) result {
+	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = cleanEnv(t)
+	cmd.Env = append(cleanEnv(t), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -165,6 +192,22 @@ func execIn(t *testing.T, dir, name string, args ...string) result {
 func lint(t *testing.T, dir string, args ...string) result {
 	t.Helper()
 	return execIn(t, dir, binary(t), args...)
+}
+
+// lintTwice runs the binary standalone in dir twice, with GOMAXPROCS=1 and
+// GOMAXPROCS=4, fails the test unless both runs print byte-identical
+// output with the same exit code (issue 7: determinism, diagnostic order
+// included), and returns the result.
+func lintTwice(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	bin := binary(t)
+	one := execEnv(t, dir, []string{"GOMAXPROCS=1"}, bin, args...)
+	four := execEnv(t, dir, []string{"GOMAXPROCS=4"}, bin, args...)
+	if one != four {
+		t.Errorf("goroutinelint %s differs between GOMAXPROCS=1 and GOMAXPROCS=4:\nexit codes %d and %d\nstdout:\n%s\n---\n%s\nstderr:\n%s\n---\n%s",
+			strings.Join(args, " "), one.code, four.code, one.stdout, four.stdout, one.stderr, four.stderr)
+	}
+	return one
 }
 
 // lines splits output into lines, dropping the last newline.
@@ -202,19 +245,91 @@ func golden(t *testing.T, name string) string {
 	return readFile(t, filepath.Join("..", "..", "testdata", "e2e", "golden", name))
 }
 
+// TestGoVet runs go vet -vettool twice, with GOMAXPROCS=1 and 4, in two
+// fresh copies of the fixture, in text and in JSON mode, and checks the
+// findings and that each package's output is byte-identical across the
+// runs (go vet itself prints packages in the order their runs finish).
+//
+// The go command caches a vet run whose tool succeeds (as with -json) by
+// the tool's content, its flags and the package's compile action, which
+// includes the package's directory. A fresh copy of the fixture therefore
+// makes every package of the fixture's modules run the tool again, while
+// leaving the output unchanged (file names in the text are relative); the
+// standard library's facts may come from the cache. The JSON output names
+// files by absolute path, which checks that it was not replayed from
+// another copy's run.
 func TestGoVet(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
-	dir := fixture(t)
-	r := execIn(t, dir, "go", "vet", "-vettool="+bin, "./...")
-	if r.code != 1 {
-		t.Errorf("exit code %d, want 1\nstderr:\n%s", r.code, r.stderr)
+	type run struct {
+		dir        string
+		text, json result
 	}
-	// go vet prints each package's findings as its tool run finishes.
-	got := lines(r.stderr)
-	slices.Sort(got)
-	if !slices.Equal(got, allFindings) {
-		t.Errorf("go vet printed:\n%s\nwant, in any order:\n%s", r.stderr, strings.Join(allFindings, "\n"))
+	var runs []run
+	for _, procs := range []string{"GOMAXPROCS=1", "GOMAXPROCS=4"} {
+		dir := fixture(t)
+		env := []string{procs}
+		r := run{
+			dir:  dir,
+			text: execEnv(t, dir, env, "go", "vet", "-vettool="+bin, "./..."),
+			json: execEnv(t, dir, env, "go", "vet", "-vettool="+bin, "-json", "./..."),
+		}
+		if r.text.code != 1 {
+			t.Errorf("%s: exit code %d, want 1\nstderr:\n%s", procs, r.text.code, r.text.stderr)
+		}
+		if got := slices.Sorted(slices.Values(lines(r.text.stderr))); !slices.Equal(got, vetFindings) {
+			t.Errorf("%s: go vet printed:\n%s\nwant, in any order:\n%s", procs, r.text.stderr, strings.Join(vetFindings, "\n"))
+		}
+		if r.json.code != 0 || r.json.stderr != "" {
+			t.Errorf("%s: go vet -json: exit code %d, stderr:\n%s", procs, r.json.code, r.json.stderr)
+		}
+		if !strings.Contains(r.json.stdout, `"posn": "`+filepath.Join(dir, "util", "util.go")+`:10:10"`) {
+			t.Errorf("%s: go vet -json did not analyze this copy of the fixture:\n%s", procs, r.json.stdout)
+		}
+		runs = append(runs, r)
+	}
+	a, b := runs[0], runs[1]
+	if ta, tb := vetTextByPackage(a.text.stderr), vetTextByPackage(b.text.stderr); !maps.EqualFunc(ta, tb, slices.Equal) {
+		t.Errorf("go vet text output differs between GOMAXPROCS=1 and 4:\n%s\n---\n%s", a.text.stderr, b.text.stderr)
+	}
+	ja := vetJSONByPackage(t, strings.ReplaceAll(a.json.stdout, a.dir, "$DIR"))
+	jb := vetJSONByPackage(t, strings.ReplaceAll(b.json.stdout, b.dir, "$DIR"))
+	if !maps.Equal(ja, jb) {
+		t.Errorf("go vet -json output differs between GOMAXPROCS=1 and 4:\n%s\n---\n%s", a.json.stdout, b.json.stdout)
+	}
+}
+
+// vetTextByPackage splits go vet's text output by the directory of the
+// file each line names, keeping the order of lines within a directory.
+func vetTextByPackage(stderr string) map[string][]string {
+	out := make(map[string][]string)
+	for _, line := range lines(stderr) {
+		file, _, _ := strings.Cut(line, ":")
+		out[filepath.Dir(file)] = append(out[filepath.Dir(file)], line)
+	}
+	return out
+}
+
+// vetJSONByPackage splits go vet -json output, one JSON object per
+// package with findings ({} for the others), into the exact text of each
+// package's findings.
+func vetJSONByPackage(t *testing.T, stdout string) map[string]string {
+	t.Helper()
+	out := make(map[string]string)
+	dec := json.NewDecoder(strings.NewReader(stdout))
+	for {
+		var obj map[string]json.RawMessage
+		if err := dec.Decode(&obj); err == io.EOF {
+			return out
+		} else if err != nil {
+			t.Fatalf("go vet -json printed invalid JSON: %v\n%s", err, stdout)
+		}
+		for pkg, raw := range obj {
+			if _, dup := out[pkg]; dup {
+				t.Errorf("go vet -json printed %s twice", pkg)
+			}
+			out[pkg] = string(raw)
+		}
 	}
 }
 
@@ -223,7 +338,7 @@ func TestGoVet(t *testing.T) {
 func TestGoVetFlags(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
-	r := execIn(t, fixture(t), "go", "vet", "-vettool="+bin, "-clienttimeout.default-client=false", "./...")
+	r := execIn(t, fixture(t), "go", "vet", "-vettool="+bin, "-clienttimeout.default-client=false", "-unguardedsend=false", "./...")
 	got := lines(r.stderr)
 	slices.Sort(got)
 	if want := []string{lineHelper, lineLiteral}; r.code != 1 || !slices.Equal(got, want) {
@@ -239,34 +354,49 @@ func TestGoFix(t *testing.T) {
 	if r.code != 0 || r.stderr != "" {
 		t.Errorf("go fix: exit code %d, stderr:\n%s", r.code, r.stderr)
 	}
-	if got, want := readFile(t, filepath.Join(dir, "util", "util.go")), golden(t, "util.go.fixed"); got != want {
-		t.Errorf("go fix wrote util/util.go:\n%s\nwant:\n%s", got, want)
+	wantFixed(t, dir)
+}
+
+// wantFixed fails the test unless the fixture in dir has had every fix
+// applied: util.go and worker.go as in the golden files, server.go (whose
+// finding has no fix) unchanged.
+func wantFixed(t *testing.T, dir string) {
+	t.Helper()
+	for _, name := range []string{"util/util.go", "worker/worker.go"} {
+		if got, want := readFile(t, filepath.Join(dir, name)), golden(t, filepath.Base(name)+".fixed"); got != want {
+			t.Errorf("%s after the fixes:\n%s\nwant:\n%s", name, got, want)
+		}
 	}
 	if got, want := readFile(t, filepath.Join(dir, "server", "server.go")), readFile(t, filepath.Join("..", "..", "testdata", "e2e", "app", "server", "server.go")); got != want {
-		t.Errorf("go fix changed server/server.go, which has no fix:\n%s", got)
+		t.Errorf("server/server.go, which has no fix, changed:\n%s", got)
 	}
 }
 
+// TestText checks the text output, and that it is the same with
+// GOMAXPROCS=1 and 4.
 func TestText(t *testing.T) {
 	t.Parallel()
-	r := lint(t, fixture(t), "./...")
+	r := lintTwice(t, fixture(t), "./...")
 	wantResult(t, r, 1, allFindings)
 	if r.stdout != "" {
 		t.Errorf("stdout: %q, want nothing", r.stdout)
 	}
 }
 
+// TestJSON checks the -json output, and that it is byte-identical with
+// GOMAXPROCS=1 and 4.
 func TestJSON(t *testing.T) {
 	t.Parallel()
 	dir := fixture(t)
-	r := lint(t, dir, "-json", "./...")
+	r := lintTwice(t, dir, "-json", "./...")
 	wantResult(t, r, 1, nil)
 	var tree map[string]map[string][]jsonDiagnostic
 	if err := json.Unmarshal([]byte(r.stdout), &tree); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, r.stdout)
 	}
 	// One line per diagnostic: package, pass, category, relative position,
-	// message and the messages of its fixes.
+	// message, the messages of its fixes and the files they edit, and its
+	// related locations.
 	var got []string
 	for pkg, byPass := range tree {
 		for pass, diags := range byPass {
@@ -277,6 +407,9 @@ func TestJSON(t *testing.T) {
 					for _, e := range fix.Edits {
 						line += " | " + relTo(dir, e.Filename)
 					}
+				}
+				for _, rel := range d.Related {
+					line += " | related: " + relTo(dir, rel.Posn) + " " + rel.Message
 				}
 				got = append(got, line)
 			}
@@ -289,6 +422,9 @@ func TestJSON(t *testing.T) {
 		"example.com/app/util | clienttimeout | literal | util/util.go:10:10 | util/util.go:10:21 | " + msgLiteral +
 			" | fix: Add Timeout: 30 * time.Second (changes behaviour: slower requests fail; suppress streaming or long-poll clients with a reason instead)" +
 			" | util/util.go | util/util.go",
+		"example.com/app/worker | unguardedsend | abandoned | worker/worker.go:15:24 | worker/worker.go:15:24 | " + msgWorker +
+			" | fix: Give résultat a buffer of 1 so its only send completes even if nobody receives | worker/worker.go" +
+			" | related: worker/worker.go:15:2 goroutine started here | related: worker/worker.go:20:3 returns here without receiving",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("JSON diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -321,7 +457,7 @@ func TestPassDisabled(t *testing.T) {
 func TestPassFlag(t *testing.T) {
 	t.Parallel()
 	r := lint(t, fixture(t), "-clienttimeout.default-client=false", "./...")
-	wantResult(t, r, 1, []string{lineHelper, lineLiteral})
+	wantResult(t, r, 1, slices.Concat([]string{lineHelper, lineLiteral, lineWorker}, workerRelated))
 }
 
 func TestFix(t *testing.T) {
@@ -330,9 +466,7 @@ func TestFix(t *testing.T) {
 	r := lint(t, dir, "-fix", "./...")
 	// The helper call and http.Get have no fix: they are left, and printed.
 	wantResult(t, r, 1, []string{lineHelper, lineDefault})
-	if got, want := readFile(t, filepath.Join(dir, "util", "util.go")), golden(t, "util.go.fixed"); got != want {
-		t.Errorf("-fix wrote util/util.go:\n%s\nwant:\n%s", got, want)
-	}
+	wantFixed(t, dir)
 }
 
 func TestFixDiff(t *testing.T) {
@@ -349,34 +483,35 @@ func TestFixDiff(t *testing.T) {
 	}
 }
 
-func TestTypeError(t *testing.T) {
-	t.Parallel()
-	// bad.go, built only with the tag, assigns a string to an int.
-	r := lint(t, fixture(t), "-tags=broken", "./broken")
-	wantResult(t, r, 2, []string{
-		`broken/bad.go:6:15: cannot use "not an int" (untyped string constant) as int value in variable declaration`,
-		"goroutinelint: packages failed to load or type-check; nothing was analyzed",
-	})
-}
-
-func TestNoSuchPackage(t *testing.T) {
-	t.Parallel()
-	dir := fixture(t)
-	for _, pattern := range []string{"./nope", "example.com/app/nope"} {
-		r := lint(t, dir, pattern)
-		if r.code != 2 || !strings.Contains(r.stderr, "nope") || !strings.Contains(r.stderr, "nothing was analyzed") {
-			t.Errorf("%s: exit code %d, stderr:\n%s\nwant exit code 2 and an error naming the package", pattern, r.code, r.stderr)
-		}
-		if strings.Contains(r.stderr, "goroutine ") || strings.Contains(r.stderr, "panic") {
-			t.Errorf("%s: stderr has a stack trace:\n%s", pattern, r.stderr)
-		}
-	}
-}
-
 func TestNoArguments(t *testing.T) {
 	t.Parallel()
 	r := lint(t, fixture(t))
 	if r.code != 2 || !strings.Contains(r.stderr, "Usage:") || r.stdout != "" {
 		t.Errorf("exit code %d, stdout %q, stderr:\n%s\nwant exit code 2 and usage on stderr", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestDeterministicExamples runs the binary on the repository's examples
+// in every output format, twice, with GOMAXPROCS=1 and 4, and checks that
+// the outputs are byte-identical (issue 7). It takes about a minute and a
+// half of CPU, so it runs with the heavy tests only.
+func TestDeterministicExamples(t *testing.T) {
+	if os.Getenv("GOROUTINELINT_HEAVY") == "" {
+		t.Skip("set GOROUTINELINT_HEAVY=1 to run the heavy tests")
+	}
+	t.Parallel()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range [][]string{nil, {"-json"}, {"-sarif"}} {
+		r := lintTwice(t, root, append(format, "./examples/...")...)
+		if r.code != 1 {
+			t.Errorf("goroutinelint %s ./examples/...: exit code %d, want 1 (the examples have leaky handlers)\nstderr:\n%s",
+				strings.Join(format, " "), r.code, r.stderr)
+		}
+		if slices.Equal(format, []string{"-sarif"}) {
+			validateSARIF(t, []byte(r.stdout))
+		}
 	}
 }

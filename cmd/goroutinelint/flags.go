@@ -26,6 +26,7 @@ type command struct {
 	flags     *flag.FlagSet
 
 	json    bool   // -json
+	sarif   bool   // -sarif
 	fix     bool   // -fix
 	diff    bool   // -diff
 	tests   bool   // -test
@@ -48,6 +49,7 @@ func newCommand(stdout, stderr io.Writer, cwd string) *command {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {} // run prints the usage, to stdout or stderr as fits
 	fs.BoolVar(&c.json, "json", false, "print diagnostics and fixes as JSON to stdout")
+	fs.BoolVar(&c.sarif, "sarif", false, "print diagnostics and fixes as a SARIF 2.1.0 log to stdout")
 	fs.BoolVar(&c.fix, "fix", false, "apply the first suggested fix of each diagnostic")
 	fs.BoolVar(&c.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing files")
 	fs.BoolVar(&c.tests, "test", true, "also analyze the packages' test files")
@@ -102,10 +104,11 @@ Passes:
 	fmt.Fprintf(w, `
 Exit status:
   0  no findings; with -fix, every finding was fixed
-  1  findings (also with -json); with -fix, findings left unfixed;
+  1  findings (also with -json, -sarif); with -fix, findings left unfixed;
      with -fix -diff, also a non-empty diff
-  2  usage error, packages that fail to load or type-check, a failed pass,
-     a file -fix cannot read or write, or an internal error
+  2  usage error, packages that fail to load or type-check, no package
+     to analyze, a failed pass, a file -fix cannot read or write, or an
+     internal error
 `)
 }
 
@@ -139,11 +142,16 @@ func (c *command) help(names []string) int {
 
 // printVersion prints the module version the binary was built from.
 func (c *command) printVersion() {
-	version := "(devel)"
+	fmt.Fprintf(c.stdout, "%s version %s %s\n", progName, moduleVersion(), runtime.Version())
+}
+
+// moduleVersion returns the version of the module the binary was built
+// from: a tag for go install ...@version, "(devel)" for a local build.
+func moduleVersion() string {
 	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		version = info.Main.Version
+		return info.Main.Version
 	}
-	fmt.Fprintf(c.stdout, "%s version %s %s\n", progName, version, runtime.Version())
+	return "(devel)"
 }
 
 // docTitle returns the first line of the analyzer's Doc.

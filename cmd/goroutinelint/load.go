@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -50,22 +51,91 @@ func (c *command) load(patterns []string, analyzers []*analysis.Analyzer) ([]*pa
 		return nil, false
 	}
 	roots := vetRoots(pkgs)
+	for _, pattern := range c.unmatched(patterns, roots) {
+		fmt.Fprintf(c.stderr, "%s: warning: %q matched no packages\n", progName, pattern)
+	}
 	if len(roots) == 0 {
-		fmt.Fprintf(c.stderr, "%s: no packages match %s\n", progName, strings.Join(patterns, " "))
+		fmt.Fprintf(c.stderr, "%s: no packages to analyze\n", progName)
 		return nil, false
 	}
 	return roots, true
+}
+
+// unmatched returns the wildcard patterns that match none of roots, which
+// the go command only warns about (the warning does not reach us through
+// go/packages). Other patterns that match nothing are load errors.
+func (c *command) unmatched(patterns []string, roots []*packages.Package) []string {
+	var out []string
+	for _, pattern := range patterns {
+		match := c.matcher(pattern)
+		if match == nil {
+			continue // not a wildcard, or a meta-pattern such as std
+		}
+		if !slices.ContainsFunc(roots, match) {
+			out = append(out, pattern)
+		}
+	}
+	return out
+}
+
+// metaPatterns are the go command's package patterns that are not paths.
+var metaPatterns = []string{"all", "std", "cmd", "tool", "work"}
+
+// matcher returns a predicate for the packages that pattern, with "...",
+// matches as the go command matches it: a directory pattern by the
+// package's directory, an import path pattern by its path. It returns nil
+// for patterns without "..." and for meta-patterns.
+func (c *command) matcher(pattern string) func(*packages.Package) bool {
+	if !strings.Contains(pattern, "...") || slices.Contains(metaPatterns, pattern) {
+		return nil
+	}
+	if isLocalPattern(pattern) {
+		dir := pattern
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(c.cwd, dir)
+		}
+		re := wildcard(filepath.ToSlash(filepath.Clean(dir)))
+		return func(p *packages.Package) bool { return p.Dir != "" && re.MatchString(filepath.ToSlash(p.Dir)) }
+	}
+	re := wildcard(pattern)
+	return func(p *packages.Package) bool { return re.MatchString(p.PkgPath) }
+}
+
+// isLocalPattern reports whether pattern names directories, as the go
+// command decides: ".", "..", or a path starting with one of them or
+// absolute.
+func isLocalPattern(pattern string) bool {
+	return pattern == "." || pattern == ".." || filepath.IsAbs(pattern) ||
+		strings.HasPrefix(pattern, "./") || strings.HasPrefix(pattern, "../") ||
+		strings.HasPrefix(pattern, "."+string(filepath.Separator)) || strings.HasPrefix(pattern, ".."+string(filepath.Separator))
+}
+
+// wildcard compiles a slash-separated pattern in which "..." matches any
+// string, and a trailing "/..." also the empty string ("x/..." matches x).
+func wildcard(pattern string) *regexp.Regexp {
+	quoted := regexp.QuoteMeta(pattern)
+	quoted = strings.ReplaceAll(quoted, `\.\.\.`, `.*`)
+	if rest, ok := strings.CutSuffix(quoted, `/.*`); ok {
+		quoted = rest + `(/.*)?`
+	}
+	return regexp.MustCompile(`^` + quoted + `$`)
 }
 
 // printLoadErrors prints each distinct error of pkgs and their
 // dependencies, and reports whether there was one.
 func (c *command) printLoadErrors(pkgs []*packages.Package) bool {
 	seen := make(map[string]bool)
+	atPos := make(map[string]bool) // positions of the errors printed
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
 		for _, e := range p.Errors {
 			msg := e.Msg
 			if e.Pos != "" && e.Pos != "-" {
-				msg = c.relPos(e.Pos) + ": " + e.Msg
+				pos := c.relPos(e.Pos)
+				if atPos[pos] && strings.HasPrefix(e.Msg, "could not import ") {
+					continue // the type checker's echo of the import error printed there
+				}
+				atPos[pos] = true
+				msg = pos + ": " + e.Msg
 			}
 			if !seen[msg] {
 				seen[msg] = true // a package and its test variant share errors

@@ -23,7 +23,7 @@ const progName = "goroutinelint"
 // decides its own exit code from the tool's output.
 //
 //	0  no findings; with -fix, every finding was fixed
-//	1  findings, also with -json; with -fix, a finding left unfixed (it
+//	1  findings, also with -json and -sarif; with -fix, a finding left unfixed (it
 //	   has no fix, or its fix conflicts with another); with -fix -diff,
 //	   also a non-empty diff
 //	2  usage error; packages that fail to load or type-check (nothing is
@@ -140,8 +140,12 @@ func (c *command) checkFlags() string {
 	switch {
 	case c.diff && !c.fix:
 		return "-diff requires -fix"
+	case c.json && c.sarif:
+		return "-json and -sarif cannot be used together"
 	case c.json && c.fix:
 		return "-json and -fix cannot be used together"
+	case c.sarif && c.fix:
+		return "-sarif and -fix cannot be used together"
 	}
 	return ""
 }
@@ -169,6 +173,8 @@ func (c *command) analyze(patterns []string) int {
 		return c.applyFixes(findings)
 	case c.json:
 		return c.printJSON(findings)
+	case c.sarif:
+		return c.printSARIF(analyzers, findings)
 	}
 	return c.printText(findings)
 }

@@ -1,0 +1,4 @@
+//go:build never
+
+// Package tagonly has no file that any build includes.
+package tagonly
