@@ -91,6 +91,8 @@ type chanPath struct {
 	drainEdge map[[2]int]bool
 	loopRecv  map[int]bool // loop headers whose loop receives
 	loopSpawn map[int]bool // loop headers whose loop starts senders
+	ends      []bool       // the block ends the process, the goroutine or the test
+	alts      alternatives
 }
 
 // abandoned decides whether the channel mc (capacity k) made in fn is
@@ -129,8 +131,21 @@ func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, b
 		drainEdge: map[[2]int]bool{},
 		loopRecv:  map[int]bool{},
 		loopSpawn: map[int]bool{},
+		ends:      make([]bool, len(fn.Blocks)),
 	}
 	p.fn, p.m = fn, m
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if m.endsPath(instr) {
+				// t.Fatal, log.Fatal, os.Exit and the like: a failing
+				// test or an ending process, not a return (fixture
+				// unguardedsend/negative, failing tests).
+				p.ends[b.Index] = true
+				break
+			}
+		}
+	}
+	evs = append(evs, p.findAlternatives(mc, evs)...)
 	if !p.index(evs) {
 		return Abandon{}, false // a select we cannot decode
 	}
@@ -140,7 +155,7 @@ func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, b
 	}
 	a := Abandon{Make: mc.Pos(), Cap: k, Sends: total, Senders: senders, Reason: p.reason(st, total)}
 	if ret != nil {
-		a.Return = ret.Pos()
+		a.Return = returnPos(ret)
 	}
 	return a, true
 }
@@ -155,6 +170,15 @@ func (p *chanPath) index(evs []event) bool {
 	for _, e := range evs {
 		b := e.instr.Block().Index
 		switch e.kind {
+		case evAltCase:
+			sel := e.instr.(*ssa.Select)
+			cases, _, ok := selectCases(sel)
+			if !ok {
+				return false
+			}
+			c := cases[e.state].Index
+			p.alts.atCase[c] = append(p.alts.atCase[c], e.alt)
+			continue
 		case evCaseRecv:
 			sel := e.instr.(*ssa.Select)
 			cases, def, ok := selectCases(sel)
@@ -350,39 +374,40 @@ func chanTag(ch ssa.Value) int {
 
 // isContext reports whether t is context.Context.
 func isContext(t types.Type) bool {
-	named, ok := types.Unalias(t).(*types.Named)
-	if !ok {
-		return false
-	}
-	obj := named.Obj()
-	return obj.Pkg() != nil && obj.Pkg().Path() == "context" && obj.Name() == "Context"
+	return isNamedType(t, "context", "Context")
 }
 
 // pathState is the search state on entry to a block: sends started and
-// receives made (each capped at manyState) and the tag of the case taken.
+// receives made (each capped at manyState), the tag of the case taken, and
+// which of the goroutines the alternatives follow have started.
 type pathState struct {
 	block, s, r, tag int
+	started          uint8
 }
+
+// maxStates bounds the states one search visits; a bigger search is
+// unknown, so silent.
+const maxStates = 1 << 18
 
 // search walks every path from fn's entry and returns a return reached with
 // more sends outstanding than the buffer holds, preferring one that left by
 // a competing select case.
 func (p *chanPath) search() (*ssa.Return, pathState, bool) {
-	n := len(p.g.fn.Blocks)
-	const per = (manyState + 1) * (manyState + 1) * numTags
-	seen := make([]bool, n*per)
-	key := func(st pathState) int {
-		return st.block*per + (st.s*(manyState+1)+st.r)*numTags + st.tag
-	}
+	seen := map[pathState]bool{{}: true}
 	var found *ssa.Return
 	var foundSt pathState
 	work := []pathState{{}}
-	seen[key(pathState{})] = true
 	for len(work) > 0 {
+		if len(seen) > maxStates {
+			return nil, pathState{}, false // too many states: unknown
+		}
 		st := work[len(work)-1]
 		work = work[:len(work)-1]
 		b := p.g.fn.Blocks[st.block]
 		st = p.enter(st)
+		if p.ends[b.Index] {
+			continue // the test fails or the process ends: no return
+		}
 		if ret, isRet := b.Instrs[len(b.Instrs)-1].(*ssa.Return); isRet {
 			if p.leaks(st) && (found == nil || (foundSt.tag == tagNone && st.tag != tagNone)) {
 				found, foundSt = ret, st
@@ -391,8 +416,8 @@ func (p *chanPath) search() (*ssa.Return, pathState, bool) {
 		}
 		for _, succ := range b.Succs {
 			next := p.edge(st, b.Index, succ.Index)
-			if k := key(next); !seen[k] {
-				seen[k] = true
+			if !seen[next] {
+				seen[next] = true
 				work = append(work, next)
 			}
 		}
@@ -412,9 +437,17 @@ func (p *chanPath) enter(st pathState) pathState {
 	if t := p.tag[b]; t != tagNone && st.s > 0 && st.tag == tagNone {
 		st.tag = t
 	}
+	for _, a := range p.alts.atCase[b] {
+		st = p.alts.recv(st, a)
+	}
 	for _, e := range p.atBlock[b] {
 		switch e.kind {
+		case evAltStart:
+			st.started |= p.alts.bits[e.instr]
+		case evAltRecv:
+			st = p.alts.recv(st, e.alt)
 		case evSpawnSend:
+			st.started |= p.alts.bits[e.instr]
 			st.s = addState(st.s, min(e.n, manyState))
 		case evRecv, evRecvOk:
 			st.r = addState(st.r, 1)

@@ -38,9 +38,30 @@ var exitFuncs = map[string]bool{
 	"(*testing.common).Skipf":   true,
 }
 
-// isExitCall reports whether c statically calls a function of exitFuncs.
+// tbExits lists the methods of the testing.TB interface that end the
+// test's goroutine: a helper taking a testing.TB calls them dynamically.
+var tbExits = map[string]bool{
+	"Fatal": true, "Fatalf": true, "FailNow": true,
+	"Skip": true, "Skipf": true, "SkipNow": true,
+}
+
+// isExitCall reports whether c statically calls a function of exitFuncs,
+// or calls one of tbExits on a testing.TB.
 func isExitCall(c *ssa.CallCommon) bool {
+	if c.IsInvoke() {
+		return tbExits[c.Method.Name()] && isNamedType(c.Value.Type(), "testing", "TB")
+	}
 	return calleeIn(c, exitFuncs)
+}
+
+// isNamedType reports whether t is the named type path.name.
+func isNamedType(t types.Type, path, name string) bool {
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := named.Obj()
+	return obj.Pkg() != nil && obj.Pkg().Path() == path && obj.Name() == name
 }
 
 // A Fate is what the model knows about a channel that a goroutine receives
@@ -136,12 +157,12 @@ func (m *model) stopsIn(b *ssa.BasicBlock, fate func(ssa.Value) Fate, sc *exitSc
 			sc.panics = true
 			return true
 		case *ssa.Call:
-			if i.Call.IsInvoke() {
-				continue // an interface method: assumed to return
-			}
 			if isExitCall(&i.Call) {
 				sc.exits = true
 				return true
+			}
+			if i.Call.IsInvoke() {
+				continue // another interface method: assumed to return
 			}
 			callee := i.Call.StaticCallee()
 			if callee == nil {

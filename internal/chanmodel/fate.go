@@ -1,6 +1,7 @@
 package chanmodel
 
 import (
+	"go/ast"
 	"go/token"
 	"go/types"
 	"strings"
@@ -242,26 +243,32 @@ func (m *model) localFate(fn *ssa.Function, sp Spawn, mc *ssa.MakeChan) chanFate
 		if _, ok := e.instr.(*ssa.Defer); ok {
 			return chanFate{} // a deferred close or send runs on every return after it
 		}
-		if !after(sp.Instr, e.instr) {
+		if !after(sp.Instr, mc, e.instr) {
 			return chanFate{} // it may happen before the goroutine starts: beyond the model
 		}
 		wakers = append(wakers, e.instr)
 	}
-	if ret, ok := m.openPath(sp.Instr, wakers); ok {
+	if ret, ok := m.openPath(sp.Instr, mc, wakers); ok {
 		return chanFate{fate: FateSilent, made: mc.Pos(), partial: len(wakers) > 0, ret: ret, closed: len(closers) > 0}
 	}
-	if ret, ok := m.openPath(sp.Instr, closers); ok {
+	if ret, ok := m.openPath(sp.Instr, mc, closers); ok {
 		return chanFate{fate: FateOpen, made: mc.Pos(), partial: len(closers) > 0, ret: ret, closed: len(closers) > 0}
 	}
 	return chanFate{}
 }
 
-// after reports whether instr can only run after start: later in start's
-// block, or in a block reached from it.
-func after(start, instr ssa.Instruction) bool {
-	sb, ib := start.Block(), instr.Block()
+// after reports whether instr can run after start on the same channel,
+// the one made by made: later in start's block, or in a block reached from
+// it without making the channel anew. A loop that remakes the channel each
+// iteration reaches last iteration's instructions only on a fresh channel
+// (fixture noexit/negative, Remade).
+func after(start, made, instr ssa.Instruction) bool {
+	sb, ib, mb := start.Block(), instr.Block(), made.Block()
 	if sb == ib && indexIn(sb, instr) > indexIn(sb, start) {
 		return true
+	}
+	if sb == mb && indexIn(sb, made) > indexIn(sb, start) {
+		return false // the rest of the block works on a fresh channel
 	}
 	seen := map[*ssa.BasicBlock]bool{}
 	work := append([]*ssa.BasicBlock(nil), sb.Succs...)
@@ -272,6 +279,13 @@ func after(start, instr ssa.Instruction) bool {
 			continue
 		}
 		seen[b] = true
+		if b == mb {
+			// Only what precedes the make still sees start's channel.
+			if b == ib && indexIn(b, instr) < indexIn(b, made) {
+				return true
+			}
+			continue
+		}
 		if b == ib {
 			return true
 		}
@@ -291,20 +305,27 @@ func indexIn(b *ssa.BasicBlock, instr ssa.Instruction) int {
 }
 
 // openPath looks for a path from start to a return of its function that
-// runs none of avoid, and returns that return's position.
-func (m *model) openPath(start ssa.Instruction, avoid []ssa.Instruction) (token.Pos, bool) {
-	blocked := map[*ssa.BasicBlock]bool{}
+// runs none of avoid, and returns that return's position. made is the
+// channel's make: an avoided instruction inside a loop that does not
+// remake the channel may have run on an earlier iteration, which a path
+// search cannot tell apart, so no path may enter that loop (fixture
+// noexit/failing).
+func (m *model) openPath(start, made ssa.Instruction, avoid []ssa.Instruction) (token.Pos, bool) {
+	blocked := m.loopBlocked(start.Parent(), made, avoid)
 	for _, a := range avoid {
 		blocked[a.Block()] = true
 	}
 	sb := start.Block()
+	if blocked[sb] {
+		return token.NoPos, false // the start lies in such a loop (or runs one of avoid after it): unknown
+	}
 	// The rest of the start block first.
 	for _, instr := range sb.Instrs[indexIn(sb, start)+1:] {
 		if containsInstr(avoid, instr) || m.endsPath(instr) {
 			return token.NoPos, false
 		}
 		if r, ok := instr.(*ssa.Return); ok {
-			return r.Pos(), true
+			return returnPos(r), true
 		}
 	}
 	seen := map[*ssa.BasicBlock]bool{}
@@ -324,22 +345,78 @@ func (m *model) openPath(start ssa.Instruction, avoid []ssa.Instruction) (token.
 			continue // the process or goroutine ends, or it never returns
 		}
 		if r, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
-			return r.Pos(), true
+			return returnPos(r), true
 		}
 		work = append(work, b.Succs...)
 	}
 	return token.NoPos, false
 }
 
+// loopBlocked returns the blocks of the loops that contain one of avoid
+// but not made: a path through them may have run it on an earlier
+// iteration. A cycle that is no natural loop (goto) counts as a loop.
+func (m *model) loopBlocked(fn *ssa.Function, made ssa.Instruction, avoid []ssa.Instruction) map[*ssa.BasicBlock]bool {
+	blocked := map[*ssa.BasicBlock]bool{}
+	g := m.cfgOf(fn)
+	mb := made.Block().Index
+	for _, a := range avoid {
+		b := a.Block().Index
+		if !g.cyclic[b] {
+			continue // runs at most once
+		}
+		natural := false
+		for _, in := range g.loops {
+			if !in[b] {
+				continue // another loop
+			}
+			natural = true
+			if in[mb] {
+				continue // each iteration makes a fresh channel
+			}
+			for i, member := range in {
+				if member {
+					blocked[fn.Blocks[i]] = true
+				}
+			}
+		}
+		if !natural && g.comp[b] != g.comp[mb] {
+			for _, i := range g.comps[g.comp[b]] {
+				blocked[fn.Blocks[i]] = true
+			}
+		}
+	}
+	return blocked
+}
+
+// returnPos returns the position of ret for a report: for the implicit
+// return at the end of a function, its closing brace.
+func returnPos(ret *ssa.Return) token.Pos {
+	if ret.Pos().IsValid() {
+		return ret.Pos()
+	}
+	switch syn := ret.Parent().Syntax().(type) {
+	case *ast.FuncDecl:
+		if syn.Body != nil {
+			return syn.Body.Rbrace
+		}
+	case *ast.FuncLit:
+		return syn.Body.Rbrace
+	}
+	return token.NoPos
+}
+
 // endsPath reports whether instr ends the path: an exit call or a call of
 // a function that never returns.
 func (m *model) endsPath(instr ssa.Instruction) bool {
 	call, ok := instr.(*ssa.Call)
-	if !ok || call.Call.IsInvoke() {
-		return false // not a static call
+	if !ok {
+		return false // not a call
 	}
 	if isExitCall(&call.Call) {
 		return true
+	}
+	if call.Call.IsInvoke() {
+		return false // another interface method: assumed to return
 	}
 	callee := call.Call.StaticCallee()
 	if callee == nil {

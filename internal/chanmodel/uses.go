@@ -33,6 +33,18 @@ type event struct {
 	sites []Site // where those sends are
 	state int    // select state index, for evCaseRecv
 	spawn bool   // evSpawnSend started by errgroup.Group.Go or sync.WaitGroup.Go
+	// slot is, for the events of running a function (evSpawnSend in
+	// particular), the function and its parameter or free variable that
+	// holds the channel; zero when unknown.
+	slot slotRef
+	alt  int // the alternative channel's index, for the search's evAlt* events
+}
+
+// A slotRef names one slot of a function: a parameter (receiver first) or,
+// after them, a free variable.
+type slotRef struct {
+	fn  *ssa.Function
+	idx int
 }
 
 // tracker collects the events of one channel in one function: the channel
@@ -223,7 +235,7 @@ func (t *tracker) call(v ssa.Value, instr ssa.CallInstruction) {
 		if sum != nil && j < len(sum.Slots) {
 			su = &sum.Slots[j]
 		}
-		t.apply(instr, su, md, ext, false)
+		t.apply(instr, su, md, ext, false, slotRef{callee, j})
 	}
 }
 
@@ -252,13 +264,13 @@ func (t *tracker) closure(mc *ssa.MakeClosure, v ssa.Value, cell bool) {
 			continue // unused closure
 		}
 		for _, instr := range *refs {
-			t.closureUse(mc, instr, su)
+			t.closureUse(mc, instr, su, slotRef{fn, len(fn.Params) + j})
 		}
 	}
 }
 
 // closureUse records one use of a closure capturing the channel.
-func (t *tracker) closureUse(mc *ssa.MakeClosure, instr ssa.Instruction, su *SlotUse) {
+func (t *tracker) closureUse(mc *ssa.MakeClosure, instr ssa.Instruction, su *SlotUse, slot slotRef) {
 	if _, ok := instr.(*ssa.DebugRef); ok {
 		return // no effect
 	}
@@ -271,16 +283,16 @@ func (t *tracker) closureUse(mc *ssa.MakeClosure, instr ssa.Instruction, su *Slo
 	if common.Value == mc {
 		switch ci.(type) {
 		case *ssa.Go:
-			t.apply(ci, su, modeSpawn, "", false)
+			t.apply(ci, su, modeSpawn, "", false, slot)
 		case *ssa.Defer:
-			t.apply(ci, su, modeDefer, "", false)
+			t.apply(ci, su, modeDefer, "", false, slot)
 		default:
-			t.apply(ci, su, modeCall, "", false)
+			t.apply(ci, su, modeCall, "", false, slot)
 		}
 		return
 	}
 	if isGroupGo(common) && len(common.Args) == 2 && common.Args[1] == mc {
-		t.apply(ci, su, modeSpawn, "", true)
+		t.apply(ci, su, modeSpawn, "", true, slot)
 		return
 	}
 	t.escape(instr) // passed to a function that may run it anywhere
@@ -288,8 +300,9 @@ func (t *tracker) closureUse(mc *ssa.MakeClosure, instr ssa.Instruction, su *Slo
 
 // apply records the events of running, in mode md, a function whose use of
 // the channel is su (nil if unknown). ext names the function when it lies
-// in another package: its sends are then located at instr.
-func (t *tracker) apply(instr ssa.CallInstruction, su *SlotUse, md mode, ext string, group bool) {
+// in another package: its sends are then located at instr. slot is the
+// function's slot that holds the channel.
+func (t *tracker) apply(instr ssa.CallInstruction, su *SlotUse, md mode, ext string, group bool, slot slotRef) {
 	if su == nil || su.Escapes {
 		t.escape(instr)
 		return
@@ -307,7 +320,7 @@ func (t *tracker) apply(instr ssa.CallInstruction, su *SlotUse, md mode, ext str
 			t.add(event{kind: evGoClose, instr: instr})
 		}
 		if n := add(su.Sends, su.SpawnSends); n > 0 {
-			t.add(event{kind: evSpawnSend, instr: instr, n: n, sites: sites, spawn: group})
+			t.add(event{kind: evSpawnSend, instr: instr, n: n, sites: sites, spawn: group, slot: slot})
 		}
 		return
 	}

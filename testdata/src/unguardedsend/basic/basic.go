@@ -140,3 +140,23 @@ func (s *S) Get(ctx context.Context) int {
 		return 0
 	}
 }
+
+// bothSignals: the goroutine sends on failed and then on ready too, so a
+// value from failed does not mean that ready's send is off; and a value
+// from ready leaves failed's send blocked.
+func bothSignals() error {
+	ready := make(chan struct{})
+	failed := make(chan error)
+	go func() {
+		failed <- work()    // want `send on failed may block forever: the receiver can return without receiving`
+		ready <- struct{}{} // want `send on ready may block forever: the receiver returns on a timeout without receiving`
+	}()
+	select {
+	case <-ready:
+		return nil
+	case <-time.After(time.Second):
+	}
+	return <-failed
+}
+
+func work() error { return nil }

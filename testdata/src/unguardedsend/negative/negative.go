@@ -330,3 +330,58 @@ func doneClosed(xs []int) int {
 		}
 	}
 }
+
+// oneOfTwo: the goroutine answers once, on either ready or failed; the
+// spawner waits for ready and, if it does not come in time, for failed.
+func oneOfTwo(ctx context.Context) error {
+	ready := make(chan struct{})
+	failed := make(chan error)
+	go func() {
+		if err := work(compute()); err != nil {
+			failed <- err
+			return
+		}
+		ready <- struct{}{} // ok: a value from failed means this send never happens
+	}()
+	select {
+	case <-ready:
+		return nil
+	case <-time.After(time.Second):
+	}
+	return <-failed
+}
+
+// oneOfTwoPerStage: two goroutines in turn answer once on the shared
+// ready or failed; each receive from failed happens while only one of
+// them has started.
+func oneOfTwoPerStage() error {
+	ready := make(chan struct{})
+	failed := make(chan error)
+	go func() {
+		if err := work(1); err != nil {
+			failed <- err
+			return
+		}
+		ready <- struct{}{} // ok: the first stage's answer is taken from failed or ready
+	}()
+	select {
+	case <-ready:
+	case <-time.After(time.Second):
+		if err := <-failed; err != nil {
+			return err
+		}
+	}
+	go func() {
+		if err := work(2); err != nil {
+			failed <- err
+			return
+		}
+		ready <- struct{}{} // ok: the second stage's answer is taken from failed or ready
+	}()
+	select {
+	case <-ready:
+		return nil
+	case err := <-failed:
+		return err
+	}
+}
