@@ -335,13 +335,16 @@ func (m *model) calledSends(fn *ssa.Function, call ssa.CallInstruction, s *Summa
 		}
 	}
 	for _, x := range cs.Spawns {
-		if y, ok := r.site(x, false); ok {
+		if y, ok := r.site(x, false); ok && !slices.Contains(s.Recvs, x.Chan) {
 			s.Spawns = addSite(s.Spawns, y)
 		}
 	}
 }
 
-// spawnedSends adds the shared sends of a goroutine fn starts.
+// spawnedSends adds the shared sends of a goroutine fn starts. A send on
+// a channel fn itself receives from is left out, as in sharedSends: the
+// goroutine gives back a token fn took (a semaphore's release) or answers
+// fn, which reads it (fixture unguardedsend/anyspawner).
 func (m *model) spawnedSends(fn *ssa.Function, sp Spawn, s *Summary) {
 	if sp.Body == nil {
 		return // dynamic goroutine: unknown
@@ -356,12 +359,12 @@ func (m *model) spawnedSends(fn *ssa.Function, sp Spawn, s *Summary) {
 	}
 	r := m.relocator(fn, sp.Instr, sp.Body, args, ext)
 	for _, x := range bs.Sends {
-		if y, ok := r.site(x, true); ok {
+		if y, ok := r.site(x, true); ok && !slices.Contains(s.Recvs, x.Chan) {
 			s.Spawns = addSite(s.Spawns, y)
 		}
 	}
 	for _, x := range bs.Spawns {
-		if y, ok := r.site(x, false); ok {
+		if y, ok := r.site(x, false); ok && !slices.Contains(s.Recvs, x.Chan) {
 			s.Spawns = addSite(s.Spawns, y)
 		}
 	}

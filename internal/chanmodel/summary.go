@@ -20,7 +20,9 @@ type Summary struct {
 	// fields) the function may block sending to, without a select escape.
 	Sends []Site
 	// Spawns lists the shared channels that goroutines the function starts
-	// (directly or in callees) may block sending to.
+	// (directly or in callees) may block sending to, but for those it
+	// receives from itself (see Recvs): a goroutine that gives back a token
+	// the function took, or answers it on a channel it reads.
 	Spawns []Site
 	// Recvs lists the keys of shared channels the function, its closures or
 	// its callees receive from, sorted. A send to one of them in the same

@@ -34,3 +34,49 @@ func (p *Pool) SubmitCtx(ctx context.Context, v int) {
 		}
 	}()
 }
+
+// Limiter hands out a fixed number of tokens.
+type Limiter struct{ tokens chan struct{} }
+
+// Take waits for a free token.
+func (l *Limiter) Take() { <-l.tokens }
+
+// Give returns a token.
+func (l *Limiter) Give() {
+	l.tokens <- struct{}{} // ok: RunLimited's goroutine gives back the token RunLimited took
+}
+
+// RunLimited takes a token and starts a goroutine that gives it back.
+func (l *Limiter) RunLimited(f func()) {
+	l.Take()
+	go func() {
+		defer l.Give()
+		f()
+	}()
+}
+
+// Reader answers its caller through a channel of the struct.
+type Reader struct {
+	lines chan string
+	errs  chan error
+}
+
+// Next starts a read and waits for its answer, or gives up.
+func (r *Reader) Next(ctx context.Context, read func() (string, error)) (string, error) {
+	go func() {
+		s, err := read()
+		if err != nil {
+			r.errs <- err // ok: Next reads errs itself; whether it gives up too early is beyond a shared channel's model
+			return
+		}
+		r.lines <- s // ok: Next reads lines itself
+	}()
+	select {
+	case s := <-r.lines:
+		return s, nil
+	case err := <-r.errs:
+		return "", err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
