@@ -25,7 +25,13 @@
 // path from the start to a return receives less than the buffer requires;
 // and why a function or a goroutine it starts can never finish: a loop with
 // no way out, a receive that never completes, or a range over a channel
-// that nothing closes.
+// that nothing closes. A path that ends the test or the process (t.Fatal,
+// log.Fatal, os.Exit, a call that never returns) is no return. A receive
+// from another channel made there stands for the send of a goroutine that
+// sends at most once in total on the two, when it is that channel's only
+// sender started so far. A close (or send) inside a loop may have run on
+// an earlier iteration, so a path through that loop may have closed the
+// channel.
 //
 // The standard library is not summarised: a channel handed to it is of
 // unknown fate, and the passes say nothing about it.
@@ -55,7 +61,13 @@ abandoned: a goroutine the function starts sends on the channel, and a
 path from the start to a return receives less than the buffer requires;
 and why a function or a goroutine it starts can never finish: a loop with
 no way out, a receive that never completes, or a range over a channel
-that nothing closes.
+that nothing closes. A path that ends the test or the process (t.Fatal,
+log.Fatal, os.Exit, a call that never returns) is no return. A receive
+from another channel made there stands for the send of a goroutine that
+sends at most once in total on the two, when it is that channel's only
+sender started so far. A close (or send) inside a loop may have run on
+an earlier iteration, so a path through that loop may have closed the
+channel.
 
 The standard library is not summarised: a channel handed to it is of
 unknown fate, and the passes say nothing about it.`

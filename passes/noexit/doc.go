@@ -66,7 +66,10 @@
 // Goroutines whose function is dynamic, loops whose exit depends on
 // something the analysis cannot see (a field, a channel handed in by a
 // caller, an interface call), and functions of packages analysed without
-// facts are not reported.
+// facts are not reported. A return is not early when the path to it may
+// have closed the channel: a close inside a loop the path goes through
+// may have run on an earlier iteration. A path that ends the test or the
+// process (t.Fatal, t.Skip, log.Fatal, os.Exit) is no return.
 package noexit
 
 // Doc is the analyzer's documentation, the package comment above without its
@@ -134,4 +137,7 @@ reason:
 Goroutines whose function is dynamic, loops whose exit depends on
 something the analysis cannot see (a field, a channel handed in by a
 caller, an interface call), and functions of packages analysed without
-facts are not reported.`
+facts are not reported. A return is not early when the path to it may
+have closed the channel: a close inside a loop the path goes through
+may have run on an earlier iteration. A path that ends the test or the
+process (t.Fatal, t.Skip, log.Fatal, os.Exit) is no return.`

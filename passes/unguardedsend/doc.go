@@ -71,7 +71,12 @@
 //
 // Channels of unknown origin, dynamic calls, channels passed to the
 // standard library and functions of packages analysed without facts are
-// not reported.
+// not reported. A path that ends the test or the process (t.Fatal,
+// t.Skip, log.Fatal, os.Exit) is no return. A goroutine that sends once
+// in total, on one channel or another (a result or an error), has sent
+// when the spawner receives from either. A goroutine that sends on a
+// shared channel its spawner receives from gives back a token or answers
+// the spawner: it is not reported as shared.
 package unguardedsend
 
 // Doc is the analyzer's documentation, the package comment above without its
@@ -144,4 +149,9 @@ a reason:
 
 Channels of unknown origin, dynamic calls, channels passed to the
 standard library and functions of packages analysed without facts are
-not reported.`
+not reported. A path that ends the test or the process (t.Fatal,
+t.Skip, log.Fatal, os.Exit) is no return. A goroutine that sends once
+in total, on one channel or another (a result or an error), has sent
+when the spawner receives from either. A goroutine that sends on a
+shared channel its spawner receives from gives back a token or answers
+the spawner: it is not reported as shared.`
