@@ -387,7 +387,7 @@ type pathState struct {
 
 // maxStates bounds the states one search visits; a bigger search is
 // unknown, so silent.
-const maxStates = 1 << 18
+const maxStates = 1 << 16
 
 // search walks every path from fn's entry and returns a return reached with
 // more sends outstanding than the buffer holds, preferring one that left by

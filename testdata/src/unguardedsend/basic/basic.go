@@ -159,4 +159,27 @@ func bothSignals() error {
 	return <-failed
 }
 
+// twoOnFailed: a value from failed may come from the first goroutine, so
+// it does not tell that the second made its one send there.
+func twoOnFailed() error {
+	ready := make(chan struct{})
+	failed := make(chan error)
+	go func() {
+		failed <- work() // want `send on failed may block forever`
+	}()
+	go func() {
+		if err := work(); err != nil {
+			failed <- err // want `send on failed may block forever`
+			return
+		}
+		ready <- struct{}{} // want `send on ready may block forever: the receiver returns on a timeout without receiving`
+	}()
+	select {
+	case <-ready:
+		return nil
+	case <-time.After(time.Second):
+	}
+	return <-failed
+}
+
 func work() error { return nil }
