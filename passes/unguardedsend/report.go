@@ -26,6 +26,8 @@ func (c *checker) checkAbandons(fn *ssa.Function) {
 			c.related(&d, a.Return, s.Pos, "returns here without receiving")
 			if fix := c.bufferFix(a, name); fix != nil && len(a.Senders) == 1 {
 				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+			} else if fix := c.fanOutFix(fn, a, name); fix != nil {
+				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 			}
 			c.reportOnce(d)
 		}

@@ -59,7 +59,7 @@ func TestAnySpawnerFlag(t *testing.T) {
 
 func TestSuggestedFixes(t *testing.T) {
 	t.Parallel()
-	analysistest.RunWithSuggestedFixes(t, testdata(t), unguardedsend.New(unguardedsend.DefaultConfig()), "unguardedsend/fix")
+	analysistest.RunWithSuggestedFixes(t, testdata(t), unguardedsend.New(unguardedsend.DefaultConfig()), "unguardedsend/fix", "unguardedsend/fixfanout")
 }
 
 // TestDoc checks that const Doc is the package comment without its first
