@@ -84,10 +84,15 @@ type chanPath struct {
 	fn        *ssa.Function
 	g         *cfg
 	k         int
-	atBlock   [][]event // events by block, in instruction order
-	caseRecv  []int     // receives on entering a block (a select case body)
-	caseDrain []bool    // entering a block means every sender is done
-	tag       []int     // tag of the select case a block is the body of
+	atBlock [][]event // events by block, in instruction order
+	// Select cases are edges, from the block that tests the chosen index
+	// to the case's body (the block after the select when the body is
+	// empty): caseRecv counts the receives taking an edge makes, tag is
+	// the tag of the case it leaves by, and drainEdge marks the edges
+	// that mean every sender is done (a case on a channel the senders
+	// answer on, or the closed branch of a comma-ok receive).
+	caseRecv  map[[2]int]int
+	tag       map[[2]int]int
 	drainEdge map[[2]int]bool
 	loopRecv  map[int]bool // loop headers whose loop receives
 	loopSpawn map[int]bool // loop headers whose loop starts senders
@@ -125,9 +130,8 @@ func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, b
 	p := &chanPath{
 		g: g, k: k,
 		atBlock:   make([][]event, len(fn.Blocks)),
-		caseRecv:  make([]int, len(fn.Blocks)),
-		caseDrain: make([]bool, len(fn.Blocks)),
-		tag:       make([]int, len(fn.Blocks)),
+		caseRecv:  map[[2]int]int{},
+		tag:       map[[2]int]int{},
 		drainEdge: map[[2]int]bool{},
 		loopRecv:  map[int]bool{},
 		loopSpawn: map[int]bool{},
@@ -176,7 +180,7 @@ func (p *chanPath) index(evs []event) bool {
 			if !ok {
 				return false
 			}
-			c := cases[e.state].Index
+			c := cases[e.state]
 			p.alts.atCase[c] = append(p.alts.atCase[c], e.alt)
 			continue
 		case evCaseRecv:
@@ -185,24 +189,24 @@ func (p *chanPath) index(evs []event) bool {
 			if !ok {
 				return false
 			}
-			p.caseRecv[cases[e.state].Index]++
+			p.caseRecv[cases[e.state]]++
 			for i, st := range sel.States {
 				switch {
-				case i == e.state || cases[i] == nil:
-					// the receive itself, or a send case without a body block
+				case i == e.state || cases[i] == noEdge:
+					// the receive itself, or a send case without a body
 				case st.Dir == types.RecvOnly && p.fromSenders(st.Chan):
 					// The senders signal on this channel too (an error
 					// channel, a done channel they close): taking the
 					// case means they got their answer.
-					p.caseDrain[cases[i].Index] = true
+					p.drainEdge[cases[i]] = true
 				case st.Dir == types.RecvOnly:
-					p.tag[cases[i].Index] = chanTag(st.Chan)
+					p.tag[cases[i]] = chanTag(st.Chan)
 				default:
-					p.tag[cases[i].Index] = tagOther
+					p.tag[cases[i]] = tagOther
 				}
 			}
-			if def != nil {
-				p.tag[def.Index] = tagOther
+			if def != noEdge {
+				p.tag[def] = tagOther
 			}
 			p.markLoops(b, false)
 			continue
@@ -278,12 +282,21 @@ func localMake(ch ssa.Value) *ssa.MakeChan {
 	return nil
 }
 
-// selectCases returns the body block of each state of sel (nil where not
-// found) and the block reached when no state is chosen (default, or the
-// panic of an impossible blocking select). ok is false when the state
-// dispatch does not have the shape the SSA builder emits.
-func selectCases(sel *ssa.Select) (cases []*ssa.BasicBlock, other *ssa.BasicBlock, ok bool) {
-	cases = make([]*ssa.BasicBlock, len(sel.States))
+// noEdge stands for a select case whose edge is unknown.
+var noEdge = [2]int{-1, -1}
+
+// selectCases returns the edge into the body of each state of sel (noEdge
+// where not found) and the edge taken when no state is chosen (default, or
+// the panic of an impossible blocking select). A case with an empty body
+// has no block of its own: its edge leads past the select. ok is false
+// when the state dispatch does not have the shape the SSA builder emits,
+// or when a test's two edges lead to one block and cannot be told apart.
+func selectCases(sel *ssa.Select) (cases [][2]int, other [2]int, ok bool) {
+	cases = make([][2]int, len(sel.States))
+	for i := range cases {
+		cases[i] = noEdge
+	}
+	other = noEdge
 	var idx *ssa.Extract
 	for _, r := range *sel.Referrers() {
 		if ex, isEx := r.(*ssa.Extract); isEx && ex.Index == 0 {
@@ -291,7 +304,7 @@ func selectCases(sel *ssa.Select) (cases []*ssa.BasicBlock, other *ssa.BasicBloc
 		}
 	}
 	if idx == nil {
-		return nil, nil, false // the index is unused: no dispatch to decode
+		return nil, noEdge, false // the index is unused: no dispatch to decode
 	}
 	for _, r := range *idx.Referrers() {
 		cmp, isCmp := r.(*ssa.BinOp)
@@ -307,17 +320,23 @@ func selectCases(sel *ssa.Select) (cases []*ssa.BasicBlock, other *ssa.BasicBloc
 			continue
 		}
 		for _, u := range *cmp.Referrers() {
-			if ifi, isIf := u.(*ssa.If); isIf {
-				cases[i] = ifi.Block().Succs[0]
-				if int(i) == len(cases)-1 {
-					other = ifi.Block().Succs[1]
-				}
+			ifi, isIf := u.(*ssa.If)
+			if !isIf {
+				continue // not the dispatch
+			}
+			b := ifi.Block()
+			if b.Succs[0] == b.Succs[1] {
+				return nil, noEdge, false // both ways lead to one block
+			}
+			cases[i] = [2]int{b.Index, b.Succs[0].Index}
+			if int(i) == len(cases)-1 {
+				other = [2]int{b.Index, b.Succs[1].Index}
 			}
 		}
 	}
 	for i, st := range sel.States {
-		if cases[i] == nil && st.Dir == types.RecvOnly {
-			return nil, nil, false
+		if cases[i] == noEdge && st.Dir == types.RecvOnly {
+			return nil, noEdge, false
 		}
 	}
 	return cases, other, true
@@ -428,18 +447,6 @@ func (p *chanPath) search() (*ssa.Return, pathState, bool) {
 // enter applies a block's effects to the state on entry.
 func (p *chanPath) enter(st pathState) pathState {
 	b := st.block
-	if p.caseRecv[b] > 0 {
-		st.r = addState(st.r, p.caseRecv[b])
-	}
-	if p.caseDrain[b] {
-		st.r = manyState
-	}
-	if t := p.tag[b]; t != tagNone && st.s > 0 && st.tag == tagNone {
-		st.tag = t
-	}
-	for _, a := range p.alts.atCase[b] {
-		st = p.alts.recv(st, a)
-	}
 	for _, e := range p.atBlock[b] {
 		switch e.kind {
 		case evAltStart:
@@ -461,8 +468,18 @@ func (p *chanPath) enter(st pathState) pathState {
 // edge returns the state after the control-flow edge from -> to.
 func (p *chanPath) edge(st pathState, from, to int) pathState {
 	st.block = to
-	if p.drainEdge[[2]int{from, to}] {
-		st.r = manyState // the channel was found closed: every send happened
+	e := [2]int{from, to}
+	if n := p.caseRecv[e]; n > 0 {
+		st.r = addState(st.r, n) // a select case receives
+	}
+	if p.drainEdge[e] {
+		st.r = manyState // the senders answered elsewhere, or the channel was found closed
+	}
+	if t := p.tag[e]; t != tagNone && st.s > 0 && st.tag == tagNone {
+		st.tag = t
+	}
+	for _, a := range p.alts.atCase[e] {
+		st = p.alts.recv(st, a)
 	}
 	if in, isHeader := p.g.loops[from]; isHeader && !in[to] {
 		// Leaving a loop through its header: a counted loop ran to the

@@ -37,9 +37,8 @@ type alternatives struct {
 	// it; cancels the bits of those whose receive there cancels their send
 	// on the followed channel.
 	senders, cancels []uint8
-	// atCase lists, per block, the alternatives received from on entering
-	// it: it is a select case's body.
-	atCase map[int][]int
+	// atCase lists, per select case edge, the alternatives it receives from.
+	atCase map[[2]int][]int
 }
 
 // recv applies a receive from alternative a to st: if exactly one of its
@@ -57,7 +56,7 @@ func (al *alternatives) recv(st pathState, a int) pathState {
 // and returns the events to add to the search: the starts of the
 // alternatives' other senders and the receives from them.
 func (p *chanPath) findAlternatives(mc *ssa.MakeChan, evs []event) []event {
-	p.alts = alternatives{bits: map[ssa.Instruction]uint8{}, atCase: map[int][]int{}}
+	p.alts = alternatives{bits: map[ssa.Instruction]uint8{}, atCase: map[[2]int][]int{}}
 	own := map[ssa.Instruction]slotRef{}
 	twice := map[ssa.Instruction]bool{}
 	for _, e := range evs {

@@ -183,3 +183,13 @@ func twoOnFailed() error {
 }
 
 func work() error { return nil }
+
+// emptyCases: both cases leave the select at once; only one receives.
+func emptyCases(ctx context.Context) {
+	resc := make(chan int)
+	go func() { resc <- compute() }() // want `send on resc may block forever: the receiver returns on ctx.Done without receiving`
+	select {
+	case <-resc:
+	case <-ctx.Done():
+	}
+}
