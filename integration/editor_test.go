@@ -48,6 +48,34 @@ var wantLeaky = []editorDiag{
 	{25, 8, "send on errc may block forever: the receiver returns on ctx.Done without receiving"},
 }
 
+// TestNeovimEfm starts headless Neovim with efm-langserver attached, opens
+// and saves a leaky and a fixed file, and checks vim.diagnostic.get().
+func TestNeovimEfm(t *testing.T) {
+	requireHeavy(t)
+	dir, env := editorFixture(t)
+	result := filepath.Join(t.TempDir(), "result.json")
+	env = append(env, "EDITOR_FIXTURE="+dir, "EDITOR_RESULT="+result)
+	out, code := run(t, dir, env, "nvim", "--headless", "--clean", "-u", "NONE", "-c", "luafile check.lua")
+	data, err := os.ReadFile(result)
+	if err != nil {
+		t.Fatalf("nvim wrote no result (exit %d): %v\n%s", code, err, out)
+	}
+	var got map[string]struct {
+		Published   bool         `json:"published"`
+		Diagnostics []editorDiag `json:"diagnostics"`
+	}
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatalf("%v in %s", err, data)
+	}
+	leaky, fixed := got["leaky/leaky.go"], got["fixed/fixed.go"]
+	if !leaky.Published || !slices.Equal(leaky.Diagnostics, wantLeaky) {
+		t.Errorf("leaky file: published=%v diagnostics %+v, want %+v", leaky.Published, leaky.Diagnostics, wantLeaky)
+	}
+	if !fixed.Published || len(fixed.Diagnostics) != 0 {
+		t.Errorf("fixed file: published=%v diagnostics %+v, want published and none", fixed.Published, fixed.Diagnostics)
+	}
+}
+
 // TestEfmLSPExchange speaks LSP to efm-langserver over stdio, with no
 // editor: initialize, didOpen and didSave each file, and read the
 // publishDiagnostics notifications.
