@@ -80,10 +80,10 @@ func (m *model) abandonsIn(fn *ssa.Function) []Abandon {
 
 // chanPath is the per-channel input of the path search.
 type chanPath struct {
-	m         *model
-	fn        *ssa.Function
-	g         *cfg
-	k         int
+	m       *model
+	fn      *ssa.Function
+	g       *cfg
+	k       int
 	atBlock [][]event // events by block, in instruction order
 	// Select cases are edges, from the block that tests the chosen index
 	// to the case's body (the block after the select when the body is
