@@ -3,26 +3,16 @@ package chanmodel_test
 import (
 	"bytes"
 	"encoding/gob"
-	"go/parser"
-	"go/token"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
+	"github.com/goroutinelint/goroutinelint/internal/passtest"
 )
 
-// testdata returns the module's root testdata directory as an absolute path.
-func testdata(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+// testdata returns the shared fixture root.
+func testdata(t *testing.T) string { return passtest.TestData(t) }
 
 // maxFactBytes caps one encoded fact: summaries must stay small.
 const maxFactBytes = 512
@@ -57,22 +47,5 @@ func Test(t *testing.T) {
 // sentence, heading and "chanmodel: " prefix.
 func TestDoc(t *testing.T) {
 	t.Parallel()
-	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", nil, parser.ParseComments|parser.PackageClauseOnly)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Doc == nil {
-		t.Fatal("doc.go has no package comment")
-	}
-	_, rest, ok := strings.Cut(f.Doc.Text(), "# Analyzer chanmodel\n\n")
-	if !ok {
-		t.Fatal("package comment has no '# Analyzer chanmodel' heading")
-	}
-	rest, ok = strings.CutPrefix(rest, "chanmodel: ")
-	if !ok {
-		t.Fatal("package comment's title line does not start with 'chanmodel: '")
-	}
-	if got, want := strings.TrimSpace(rest), strings.TrimSpace(chanmodel.Doc); got != want {
-		t.Errorf("package comment and Doc differ:\ncomment:\n%s\n\nDoc:\n%s", got, want)
-	}
+	passtest.CheckDoc(t, "chanmodel", chanmodel.Doc)
 }

@@ -1,27 +1,16 @@
 package clienttimeout_test
 
 import (
-	"go/parser"
-	"go/token"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/goroutinelint/goroutinelint/internal/passtest"
 	"github.com/goroutinelint/goroutinelint/passes/clienttimeout"
 )
 
-// testdata returns the repository's shared fixture root as an absolute
-// path: the go command rejects a relative GOPATH.
-func testdata(t *testing.T, elem ...string) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join(append([]string{"..", "..", "testdata"}, elem...)...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+// testdata returns the shared fixture root, or a directory below it.
+func testdata(t *testing.T, elem ...string) string { return passtest.TestData(t, elem...) }
 
 func Test(t *testing.T) {
 	t.Parallel()
@@ -90,18 +79,7 @@ func TestCrossModule(t *testing.T) {
 // TestDocMatchesPackageComment keeps Doc and the doc.go comment in step.
 func TestDocMatchesPackageComment(t *testing.T) {
 	t.Parallel()
-	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", nil, parser.ParseComments|parser.PackageClauseOnly)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := f.Doc.Text()
-	_, body, ok := strings.Cut(text, "# Analyzer clienttimeout\n\nclienttimeout: ")
-	if !ok {
-		t.Fatalf("package comment lacks the analyzer heading:\n%s", text)
-	}
-	if strings.TrimSpace(body) != strings.TrimSpace(clienttimeout.Doc) {
-		t.Errorf("Doc and the package comment differ:\n--- comment\n%s\n--- Doc\n%s", body, clienttimeout.Doc)
-	}
+	passtest.CheckDoc(t, "clienttimeout", clienttimeout.Doc)
 }
 
 // quietT lets a test inspect results while ignoring want mismatches, for
