@@ -38,6 +38,7 @@ func main() {
 	memProfile := flag.String("memprofile", "", "write a heap profile, taken after the analysis, to this file")
 	parallel := flag.Bool("parallel", false, "run actions in parallel, as goroutinelint does (durations then include contention)")
 	top := flag.Int("top", 15, "how many of the slowest actions to list")
+	tests := flag.Bool("test", true, "also analyze the packages' test files (false: as go vet analyzes a dependency)")
 	flag.Parse()
 	patterns := flag.Args()
 	if len(patterns) == 0 {
@@ -45,7 +46,7 @@ func main() {
 	}
 
 	t0 := time.Now()
-	cfg := &packages.Config{Mode: packages.LoadSyntax | packages.NeedModule | packages.NeedDeps, Tests: true}
+	cfg := &packages.Config{Mode: packages.LoadSyntax | packages.NeedModule | packages.NeedDeps, Tests: *tests}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		log.Fatal(err)
