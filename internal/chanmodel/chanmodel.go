@@ -49,7 +49,7 @@ func (r *Result) Abandons(fn *ssa.Function) []Abandon {
 		return a
 	}
 	var out []Abandon
-	lint.Guard(Name, r.m.pass.Pkg.Path(), fn.String(), func() { out = r.m.abandonsIn(fn) })
+	lint.Guard(Name, r.m.pass.Pkg.Path(), fn, func() { out = r.m.abandonsIn(fn) })
 	r.m.abandons[fn] = out
 	return out
 }

@@ -149,7 +149,7 @@ func (m *model) summarizeComponent(fns []*ssa.Function, comp []int, recursive bo
 		for _, i := range comp {
 			fn := fns[i]
 			var s *Summary
-			ok := lint.Guard(Name, m.pass.Pkg.Path(), fn.String(), func() { s = m.summarize(fn) })
+			ok := lint.Guard(Name, m.pass.Pkg.Path(), fn, func() { s = m.summarize(fn) })
 			if !ok {
 				s = nil // a panic: unknown
 			}

@@ -46,7 +46,7 @@ type chanFate struct {
 // when the goroutine may finish or the model cannot tell.
 func (r *Result) SpawnBlocked(fn *ssa.Function, sp Spawn) *Blocked {
 	var out *Blocked
-	lint.Guard(Name, r.m.pass.Pkg.Path(), fn.String(), func() { out = r.m.spawnBlocked(fn, sp) })
+	lint.Guard(Name, r.m.pass.Pkg.Path(), fn, func() { out = r.m.spawnBlocked(fn, sp) })
 	return out
 }
 

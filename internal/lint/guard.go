@@ -31,7 +31,11 @@ func Crashes() int64 { return crashes.Load() }
 // Recovering per function rather than per package matters: unitchecker drops
 // an error from a pass that runs only for facts, so a per-package failure
 // would silently lose every fact of a dependency.
-func Guard(passName, pkgPath, funcName string, f func()) (ok bool) {
+//
+// what names the code for that report; it is a fmt.Stringer, such as an
+// *ssa.Function, because naming every function analysed would cost more
+// than the analysis of most of them.
+func Guard(passName, pkgPath string, what fmt.Stringer, f func()) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			ok = false
@@ -39,12 +43,17 @@ func Guard(passName, pkgPath, funcName string, f func()) (ok bool) {
 			stderrMu.Lock()
 			defer stderrMu.Unlock()
 			fmt.Fprintf(stderr, "goroutinelint: internal error: %s: %s: %s skipped: %v (at %s)\n",
-				passName, pkgPath, funcName, v, panicSite())
+				passName, pkgPath, what, v, panicSite())
 		}
 	}()
 	f()
 	return true
 }
+
+// Text is a fixed description for Guard.
+type Text string
+
+func (t Text) String() string { return string(t) }
 
 // panicSite returns the innermost frame of this module below the panic, so
 // that a bug report names the line that failed without a full stack trace.

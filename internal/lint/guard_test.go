@@ -19,7 +19,7 @@ func TestGuardRecoversAndNames(t *testing.T) {
 	}()
 
 	ran := false
-	if ok := Guard("clienttimeout", "example.com/p", "p.f", func() { ran = true }); !ok || !ran {
+	if ok := Guard("clienttimeout", "example.com/p", Text("p.f"), func() { ran = true }); !ok || !ran {
 		t.Fatalf("Guard on a function that returns: ok=%v ran=%v, want true true", ok, ran)
 	}
 	if buf.Len() != 0 {
@@ -28,7 +28,7 @@ func TestGuardRecoversAndNames(t *testing.T) {
 
 	before := Crashes()
 	var nilMap map[string]int
-	ok := Guard("clienttimeout", "example.com/p", "p.g", func() { nilMap["x"] = 1 })
+	ok := Guard("clienttimeout", "example.com/p", Text("p.g"), func() { nilMap["x"] = 1 })
 	if ok {
 		t.Fatal("Guard returned true after a panic")
 	}

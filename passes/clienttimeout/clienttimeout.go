@@ -80,8 +80,8 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
-	if !importsHTTP(pass.Pkg) {
-		return nil, nil // no package that cannot see net/http can build or receive a client
+	if !importsHTTP(pass.Pkg) || !mentionsClient(pass) {
+		return nil, nil // nothing here can build, use or receive a client
 	}
 	ssaInfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
@@ -97,7 +97,7 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 	}
 	funcs := ssaFuncs(ssaInfo)
 	for _, fn := range funcs {
-		lint.Guard(Name, pass.Pkg.Path(), fn.String(), func() { c.indexFunc(fn) })
+		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.indexFunc(fn) })
 	}
 	for _, lit := range c.syntax.lits {
 		lint.Guard(Name, pass.Pkg.Path(), c.where(lit), func() { c.checkLiteral(lit) })
@@ -117,9 +117,9 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 }
 
 // where names a syntax node's position for a crash report.
-func (c *checker) where(n ast.Node) string {
+func (c *checker) where(n ast.Node) lint.Text {
 	p := c.pass.Fset.Position(n.Pos())
-	return fmt.Sprintf("code at %s:%d", filepath.Base(p.Filename), p.Line)
+	return lint.Text(fmt.Sprintf("code at %s:%d", filepath.Base(p.Filename), p.Line))
 }
 
 // reportf reports a diagnostic with an optional suggested fix.

@@ -16,11 +16,11 @@ type syntaxIndex struct {
 	pass        *analysis.Pass
 	lits        []*ast.CompositeLit             // every composite literal, in source order
 	newCalls    []*ast.CallExpr                 // new(T) calls, in source order
-	calls       map[token.Pos]*ast.CallExpr     // by Lparen
+	insp        *inspector.Inspector
 	initialised map[*ast.CompositeLit]token.Pos // literal -> the variable it initialises
 	inits       map[token.Pos]ast.Expr          // variable -> its initialiser, & and parens removed
 	returnedBy  map[token.Pos]*types.Func       // literal Lbrace or new Lparen -> function returning it
-	used        map[types.Object]bool
+	used        map[types.Object]bool // built on first use: most packages declare no zero client
 	zeroLocals  []zeroVar
 	zeroGlobals []zeroVar
 }
@@ -35,23 +35,20 @@ type zeroVar struct {
 func indexSyntax(pass *analysis.Pass, insp *inspector.Inspector) *syntaxIndex {
 	x := &syntaxIndex{
 		pass:        pass,
-		calls:       make(map[token.Pos]*ast.CallExpr),
+		insp:        insp,
 		initialised: make(map[*ast.CompositeLit]token.Pos),
 		inits:       make(map[token.Pos]ast.Expr),
 		returnedBy:  make(map[token.Pos]*types.Func),
-		used:        make(map[types.Object]bool),
-	}
-	for _, obj := range pass.TypesInfo.Uses {
-		x.used[obj] = true
 	}
 	filter := []ast.Node{(*ast.CompositeLit)(nil), (*ast.CallExpr)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)}
 	for cur := range insp.Root().Preorder(filter...) {
 		switch n := cur.Node().(type) {
 		case *ast.CompositeLit:
-			x.lits = append(x.lits, n)
+			if x.buildsClient(n) {
+				x.lits = append(x.lits, n)
+			}
 		case *ast.CallExpr:
-			x.calls[n.Lparen] = n
-			if isBuiltinNew(pass.TypesInfo, n) {
+			if x.buildsClient(n) {
 				x.newCalls = append(x.newCalls, n)
 			}
 		case *ast.AssignStmt:
@@ -65,10 +62,32 @@ func indexSyntax(pass *analysis.Pass, insp *inspector.Inspector) *syntaxIndex {
 			x.indexValueSpec(n, global)
 		}
 	}
+	if len(x.lits) == 0 && len(x.newCalls) == 0 {
+		return x // no client is built here, so none is returned
+	}
 	for cur := range insp.Root().Preorder((*ast.FuncDecl)(nil)) {
 		x.indexReturns(cur.Node().(*ast.FuncDecl))
 	}
 	return x
+}
+
+// buildsClient reports whether e is a composite literal of an http.Client or
+// of a struct embedding one, or new(http.Client): the expressions the pass
+// judges. Indexing only these keeps the index small in packages that
+// merely import net/http.
+func (x *syntaxIndex) buildsClient(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.CompositeLit:
+		t := x.pass.TypesInfo.TypeOf(e)
+		return t != nil && (isClient(t) || embeddedClientIndex(t) >= 0)
+	case *ast.CallExpr:
+		if !isBuiltinNew(x.pass.TypesInfo, e) || len(e.Args) != 1 {
+			return false
+		}
+		t := x.pass.TypesInfo.TypeOf(e.Args[0])
+		return t != nil && isClient(t)
+	}
+	return false
 }
 
 // indexValueSpec records initialisers and clients declared without a value.
@@ -101,6 +120,9 @@ func (x *syntaxIndex) indexInit(lhs, rhs ast.Expr) {
 		return
 	}
 	rhs = stripAddr(rhs)
+	if !x.buildsClient(rhs) {
+		return // only clients are followed from variable to return
+	}
 	x.inits[id.Pos()] = rhs
 	if lit, ok := rhs.(*ast.CompositeLit); ok {
 		x.initialised[lit] = id.Pos()
@@ -164,14 +186,28 @@ func isBuiltinNew(info *types.Info, call *ast.CallExpr) bool {
 
 // callRange returns the call whose Lparen is pos, as a range.
 func (x *syntaxIndex) callRange(pos token.Pos) analysis.Range {
-	if call := x.calls[pos]; call != nil {
+	// The parenthesis itself, not the empty range at pos, which belongs to
+	// the callee expression ending there.
+	cur, ok := x.insp.Root().FindByPos(pos, pos+1)
+	if !ok {
+		return nil
+	}
+	if call, ok := cur.Node().(*ast.CallExpr); ok && call.Lparen == pos {
 		return call
 	}
 	return nil
 }
 
 // isUsed reports whether obj is referred to anywhere in the package.
-func (x *syntaxIndex) isUsed(obj types.Object) bool { return x.used[obj] }
+func (x *syntaxIndex) isUsed(obj types.Object) bool {
+	if x.used == nil {
+		x.used = make(map[types.Object]bool)
+		for _, obj := range x.pass.TypesInfo.Uses {
+			x.used[obj] = true
+		}
+	}
+	return x.used[obj]
+}
 
 // isTestFile reports whether pos lies in a _test.go file.
 func (x *syntaxIndex) isTestFile(pos token.Pos) bool {

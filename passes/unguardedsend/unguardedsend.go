@@ -79,7 +79,7 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		reported: map[token.Pos]bool{},
 	}
 	for _, fn := range ssaInfo.SrcFuncs {
-		lint.Guard(Name, pass.Pkg.Path(), fn.String(), func() { c.runFunc(fn) })
+		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.runFunc(fn) })
 	}
 	c.report.Finish()
 	return nil, nil
