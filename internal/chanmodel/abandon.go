@@ -360,6 +360,9 @@ func closedSucc(recv *ssa.UnOp) []int {
 	return nil
 }
 
+// timerChanFuncs return a channel that delivers after a while.
+var timerChanFuncs = newFuncSet("time.After", "time.Tick")
+
 // chanTag classifies the channel of a competing select case.
 func chanTag(ch ssa.Value) int {
 	switch c := ch.(type) {
@@ -372,8 +375,7 @@ func chanTag(ch ssa.Value) int {
 		}
 		if fn := c.Call.StaticCallee(); fn != nil {
 			if obj, ok := fn.Object().(*types.Func); ok {
-				switch obj.FullName() {
-				case "time.After", "time.Tick":
+				if timerChanFuncs.has(obj) {
 					return tagTimeout
 				}
 				if obj.Name() == "Done" && obj.Pkg() != nil && obj.Pkg().Path() == "context" {

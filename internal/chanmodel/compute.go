@@ -25,7 +25,7 @@ type model struct {
 	// funcs maps each summarised function of the package (by origin) to its
 	// summary; a nil value means unknown.
 	funcs    map[*ssa.Function]*Summary
-	imported map[*types.Func]*Summary // decoded facts, nil if none
+	imported map[*types.Func]importedFunc // decoded facts
 	cfgs     map[*ssa.Function]*cfg
 	abandons map[*ssa.Function][]Abandon
 	// freeBases memoises freeVarBase, which scans the closure's parent.
@@ -41,7 +41,7 @@ func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
 		pass:     pass,
 		pkg:      pkg,
 		funcs:    map[*ssa.Function]*Summary{},
-		imported: map[*types.Func]*Summary{},
+		imported: map[*types.Func]importedFunc{},
 		cfgs:     map[*ssa.Function]*cfg{},
 		abandons: map[*ssa.Function][]Abandon{},
 
@@ -71,16 +71,22 @@ func (m *model) summaryOf(callee *ssa.Function) (*Summary, string) {
 	if obj.Pkg() == nil || obj.Pkg() == m.pass.Pkg {
 		return nil, "" // builtin-like, or ours without a summary
 	}
-	if s, ok := m.imported[obj]; ok {
-		return s, funcName(obj)
+	imp, ok := m.imported[obj]
+	if !ok {
+		imp.name = funcName(obj)
+		var f chanSummary
+		if m.pass.ImportObjectFact(obj, &f) {
+			imp.summary = f.summary(obj)
+		}
+		m.imported[obj] = imp
 	}
-	var s *Summary
-	var f chanSummary
-	if m.pass.ImportObjectFact(obj, &f) {
-		s = f.summary(obj)
-	}
-	m.imported[obj] = s
-	return s, funcName(obj)
+	return imp.summary, imp.name
+}
+
+// importedFunc is what the model knows of a function of another package.
+type importedFunc struct {
+	summary *Summary // from its fact; nil if it has none
+	name    string   // for messages, as funcName spells it
 }
 
 // cfgOf returns fn's memoised loop structure.

@@ -9,34 +9,37 @@ import (
 	"golang.org/x/tools/go/ssa"
 )
 
-// exitFuncs lists, by types.Func.FullName, the standard functions that
-// end the process or the calling goroutine instead of returning. The
+// exitFuncs lists the standard functions that end the process or the
+// calling goroutine instead of returning. The
 // standard library has no facts (see isStd), so this table is the model's
 // only knowledge of them. Functions that merely return an error, such as
 // http.ListenAndServe, return normally.
-var exitFuncs = map[string]bool{
-	"os.Exit":                   true,
-	"syscall.Exit":              true,
-	"runtime.Goexit":            true, // ends the goroutine after its deferred calls
-	"log.Fatal":                 true,
-	"log.Fatalf":                true,
-	"log.Fatalln":               true,
-	"log.Panic":                 true,
-	"log.Panicf":                true,
-	"log.Panicln":               true,
-	"(*log.Logger).Fatal":       true,
-	"(*log.Logger).Fatalf":      true,
-	"(*log.Logger).Fatalln":     true,
-	"(*log.Logger).Panic":       true,
-	"(*log.Logger).Panicf":      true,
-	"(*log.Logger).Panicln":     true,
-	"(*testing.common).FailNow": true, // calls runtime.Goexit
-	"(*testing.common).Fatal":   true,
-	"(*testing.common).Fatalf":  true,
-	"(*testing.common).SkipNow": true,
-	"(*testing.common).Skip":    true,
-	"(*testing.common).Skipf":   true,
-}
+var exitFuncs = newFuncSet(
+	"os.Exit",
+	"syscall.Exit",
+	"runtime.Goexit", // ends the goroutine after its deferred calls
+	"log.Fatal",
+	"log.Fatalf",
+	"log.Fatalln",
+	"log.Panic",
+	"log.Panicf",
+	"log.Panicln",
+	"(*log.Logger).Fatal",
+	"(*log.Logger).Fatalf",
+	"(*log.Logger).Fatalln",
+	"(*log.Logger).Panic",
+	"(*log.Logger).Panicf",
+	"(*log.Logger).Panicln",
+	"(*testing.common).FailNow", // calls runtime.Goexit
+	"(*testing.common).Fatal",
+	"(*testing.common).Fatalf",
+	"(*testing.common).SkipNow",
+	"(*testing.common).Skip",
+	"(*testing.common).Skipf",
+)
+
+// sleepFunc is time.Sleep.
+var sleepFunc = newFuncSet("time.Sleep")
 
 // tbExits lists the methods of the testing.TB interface that end the
 // test's goroutine: a helper taking a testing.TB calls them dynamically.
@@ -372,7 +375,7 @@ func (st *Stuck) addLoop(b *ssa.BasicBlock, fated []ssa.Instruction) {
 			continue
 		case *ssa.Call:
 			if c := i.Call.StaticCallee(); c != nil && !i.Call.IsInvoke() {
-				if obj, ok := c.Object().(*types.Func); ok && obj.FullName() == "time.Sleep" {
+				if obj, ok := c.Object().(*types.Func); ok && sleepFunc.has(obj) {
 					st.Sleeps = true
 				}
 			}
@@ -429,7 +432,7 @@ func isTimerChan(v ssa.Value) bool {
 }
 
 // timeTick lists the functions returning a channel that is never closed.
-var timeTick = map[string]bool{"time.Tick": true}
+var timeTick = newFuncSet("time.Tick")
 
 // instrPos returns the position of instr for a report: a select's first
 // receive case when the select itself has none.
