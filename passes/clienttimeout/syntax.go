@@ -40,16 +40,19 @@ func indexSyntax(pass *analysis.Pass, insp *inspector.Inspector) *syntaxIndex {
 		inits:       make(map[token.Pos]ast.Expr),
 		returnedBy:  make(map[token.Pos]*types.Func),
 	}
+	builders := make(map[*ast.FuncDecl]bool) // declarations that build a client
 	filter := []ast.Node{(*ast.CompositeLit)(nil), (*ast.CallExpr)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)}
 	for cur := range insp.Root().Preorder(filter...) {
 		switch n := cur.Node().(type) {
 		case *ast.CompositeLit:
 			if x.buildsClient(n) {
 				x.lits = append(x.lits, n)
+				markEnclosing(builders, cur)
 			}
 		case *ast.CallExpr:
 			if x.buildsClient(n) {
 				x.newCalls = append(x.newCalls, n)
+				markEnclosing(builders, cur)
 			}
 		case *ast.AssignStmt:
 			if len(n.Lhs) == len(n.Rhs) {
@@ -62,13 +65,19 @@ func indexSyntax(pass *analysis.Pass, insp *inspector.Inspector) *syntaxIndex {
 			x.indexValueSpec(n, global)
 		}
 	}
-	if len(x.lits) == 0 && len(x.newCalls) == 0 {
-		return x // no client is built here, so none is returned
-	}
-	for cur := range insp.Root().Preorder((*ast.FuncDecl)(nil)) {
-		x.indexReturns(cur.Node().(*ast.FuncDecl))
+	for decl := range builders {
+		x.indexReturns(decl)
 	}
 	return x
+}
+
+// markEnclosing adds the function declaration around cur to decls: only a
+// function that builds a client can return the client it built.
+func markEnclosing(decls map[*ast.FuncDecl]bool, cur inspector.Cursor) {
+	for fd := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		decls[fd.Node().(*ast.FuncDecl)] = true
+		return
+	}
 }
 
 // buildsClient reports whether e is a composite literal of an http.Client or
