@@ -199,18 +199,17 @@ func (m *model) summarize(fn *ssa.Function) *Summary {
 		return nil // no body, or too big to analyse within budget
 	}
 	s := &Summary{Slots: make([]SlotUse, len(fn.Params)+len(fn.FreeVars))}
-	g := m.cfgOf(fn)
 	for i, p := range fn.Params {
 		if isChan(p.Type()) {
-			s.Slots[i] = m.slotUse(g, m.uses(fn, p, false))
+			s.Slots[i] = m.slotUse(fn, m.uses(fn, p, false))
 		}
 	}
 	for j, fv := range fn.FreeVars {
 		switch {
 		case isChanCell(fv.Type()):
-			s.Slots[len(fn.Params)+j] = m.slotUse(g, m.uses(fn, fv, true))
+			s.Slots[len(fn.Params)+j] = m.slotUse(fn, m.uses(fn, fv, true))
 		case isChan(fv.Type()):
-			s.Slots[len(fn.Params)+j] = m.slotUse(g, m.uses(fn, fv, false))
+			s.Slots[len(fn.Params)+j] = m.slotUse(fn, m.uses(fn, fv, false))
 		}
 	}
 	m.sharedSends(fn, s)
@@ -222,10 +221,10 @@ func (m *model) summarize(fn *ssa.Function) *Summary {
 }
 
 // slotUse condenses a slot's events into a SlotUse.
-func (m *model) slotUse(g *cfg, evs []event) SlotUse {
+func (m *model) slotUse(fn *ssa.Function, evs []event) SlotUse {
 	var u SlotUse
-	sendW := make([]int, len(g.fn.Blocks))
-	spawnW := make([]int, len(g.fn.Blocks))
+	sendW := make([]int, len(fn.Blocks))
+	spawnW := make([]int, len(fn.Blocks))
 	for _, e := range evs {
 		b := e.instr.Block().Index
 		switch e.kind {
@@ -244,6 +243,9 @@ func (m *model) slotUse(g *cfg, evs []event) SlotUse {
 			u.Sites = addSite(u.Sites, s)
 		}
 	}
+	// The loop structure is built only for functions with channel slots,
+	// a small minority.
+	g := m.cfgOf(fn)
 	u.Sends = g.longestPath(sendW)
 	u.SpawnSends = g.longestPath(spawnW)
 	return u
