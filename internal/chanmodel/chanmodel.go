@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
@@ -30,14 +31,21 @@ var Analyzer = &analysis.Analyzer{
 }
 
 // Result is the channel model of one package, with query methods.
+//
+// The passes that use it run in parallel (unitchecker and the checker run
+// independent analyzers of one package concurrently), and the queries
+// memoise into the model, so every query that reaches the model holds mu.
 type Result struct {
-	m *model
+	mu sync.Mutex
+	m  *model
 }
 
 // Summary returns fn's summary: for a function of this package (closures
 // included), the computed one, and for another package's function, the one
 // its fact carries. It returns nil when unknown.
 func (r *Result) Summary(fn *ssa.Function) *Summary {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	s, _ := r.m.summaryOf(fn)
 	return s
 }
@@ -45,6 +53,8 @@ func (r *Result) Summary(fn *ssa.Function) *Summary {
 // Abandons returns the channels made in fn, a function of this package,
 // that fn can abandon while goroutines it started still need to send.
 func (r *Result) Abandons(fn *ssa.Function) []Abandon {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if a, ok := r.m.abandons[fn]; ok {
 		return a
 	}
@@ -70,6 +80,8 @@ func (r *Result) Spawns(fn *ssa.Function) []Spawn {
 // Callee names fn for messages when it lies in another package, and
 // returns "" for a function of this package.
 func (r *Result) Callee(fn *ssa.Function) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	_, ext := r.m.summaryOf(fn)
 	return ext
 }

@@ -310,6 +310,8 @@ type Stuck struct {
 // nil if it may: it returns, panics, or may end the process or the
 // goroutine on some path, or it is unknown.
 func (r *Result) Stuck(fn *ssa.Function) *Stuck {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	return r.m.stuck(fn, nil)
 }
 

@@ -45,6 +45,8 @@ type chanFate struct {
 // every path or on a path from the start to a return of fn. It returns nil
 // when the goroutine may finish or the model cannot tell.
 func (r *Result) SpawnBlocked(fn *ssa.Function, sp Spawn) *Blocked {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	var out *Blocked
 	lint.Guard(Name, r.m.pass.Pkg.Path(), fn, func() { out = r.m.spawnBlocked(fn, sp) })
 	return out
