@@ -12,7 +12,8 @@ type stats struct {
 	wall, cpu time.Duration
 	rssMB     float64
 	ok        int   // successful runs
-	failed    int   // runs that exited with neither 0 nor 1
+	failed    int   // runs that exited with neither 0 nor 1, or crashed
+	crashed   int   // runs whose output shows a crash
 	exits     []int // distinct exit codes
 }
 
@@ -147,6 +148,9 @@ func medians(rs []run) stats {
 		if !slices.Contains(s.exits, r.exit) {
 			s.exits = append(s.exits, r.exit)
 		}
+		if r.crashed {
+			s.crashed++
+		}
 		if r.failed() {
 			s.failed++
 			continue
@@ -193,6 +197,9 @@ func exitNote(s stats) string {
 	note := strings.Join(parts, ", ")
 	if s.failed > 0 {
 		note += fmt.Sprintf("; %d of %d runs failed", s.failed, s.failed+s.ok)
+	}
+	if s.crashed > 0 {
+		note += fmt.Sprintf(" (%d crashed)", s.crashed)
 	}
 	return note
 }

@@ -28,14 +28,29 @@ type run struct {
 	maxRSSKB     int64         // the largest single process of the tree
 	exit         int           // -1: killed by a signal
 	lines        int           // lines of output
+	crashed      bool          // the output shows a panic or an internal error
 }
 
 // cpu returns the run's CPU time, user plus system.
 func (r run) cpu() time.Duration { return r.user + r.sys }
 
 // failed reports whether the run failed: an exit other than 0 or 1
-// (findings).
-func (r run) failed() bool { return r.exit != 0 && r.exit != 1 }
+// (findings), or a crash, which go vet also reports as exit 1.
+func (r run) failed() bool { return r.crashed || r.exit != 0 && r.exit != 1 }
+
+// crashMarkers are what a crashed analysis prints: a Go panic or fatal
+// error, or goroutinelint's report of a panic it recovered.
+var crashMarkers = []string{"panic:", "fatal error:", "internal error"}
+
+// crashed reports whether output shows a crash.
+func crashed(output []byte) bool {
+	for _, m := range crashMarkers {
+		if bytes.Contains(output, []byte(m)) {
+			return true
+		}
+	}
+	return false
+}
 
 // bench runs the tools and records their runs.
 type bench struct {
@@ -46,7 +61,7 @@ type bench struct {
 }
 
 // tsvHeader names the columns of runs.tsv.
-const tsvHeader = "module\ttool\tround\tslot\tstart\tload1\twall_s\tuser_s\tsys_s\tcpu_s\tmaxrss_kb\texit\tout_lines\n"
+const tsvHeader = "module\ttool\tround\tslot\tstart\tload1\twall_s\tuser_s\tsys_s\tcpu_s\tmaxrss_kb\texit\tout_lines\tcrashed\n"
 
 // openRuns creates runs.tsv, to which every run is appended as it ends, so
 // that an interrupted benchmark keeps what it measured.
@@ -66,9 +81,9 @@ func (b *bench) closeRuns() error { return b.tsv.Close() }
 // record keeps r and appends it to runs.tsv.
 func (b *bench) record(r run) {
 	b.runs = append(b.runs, r)
-	fmt.Fprintf(b.tsv, "%s\t%s\t%d\t%d\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\n",
+	fmt.Fprintf(b.tsv, "%s\t%s\t%d\t%d\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t%v\n",
 		r.module, r.tool, r.round, r.slot, r.start.UTC().Format(time.RFC3339), r.load1,
-		r.wall.Seconds(), r.user.Seconds(), r.sys.Seconds(), r.cpu().Seconds(), r.maxRSSKB, r.exit, r.lines)
+		r.wall.Seconds(), r.user.Seconds(), r.sys.Seconds(), r.cpu().Seconds(), r.maxRSSKB, r.exit, r.lines, r.crashed)
 }
 
 // module benchmarks every tool on the module in dir: a warm-up, then the
@@ -85,7 +100,7 @@ func (b *bench) module(name, dir string) {
 		}
 		for _, t := range tools {
 			if r := b.measure(name, dir, t, 0, 0); r.failed() {
-				log.Printf("%s: warm-up %s failed with exit %d; see %s", name, t, r.exit, b.outFile(r))
+				log.Printf("%s: warm-up %s failed with exit %d%s; see %s", name, t, r.exit, crashNote(r), b.outFile(r))
 			}
 		}
 	}
@@ -96,7 +111,7 @@ func (b *bench) module(name, dir string) {
 			b.record(r)
 			status := ""
 			if r.failed() {
-				status = fmt.Sprintf("  FAILED with exit %d; see %s", r.exit, b.outFile(r))
+				status = fmt.Sprintf("  FAILED with exit %d%s; see %s", r.exit, crashNote(r), b.outFile(r))
 			}
 			log.Printf("%s round %d: %-17s wall %6.2fs  cpu %6.2fs  rss %5d MB  exit %d%s",
 				name, round, t, r.wall.Seconds(), r.cpu().Seconds(), r.maxRSSKB/1024, r.exit, status)
@@ -166,6 +181,7 @@ func (b *bench) measure(module, dir, tool string, round, slot int) run {
 	}
 	out.Write(buf.Bytes())
 	r.lines = countLines(buf.Bytes())
+	r.crashed = crashed(buf.Bytes())
 	if before != nil {
 		pruneCache(b.opts.gocache, before)
 	}
@@ -256,4 +272,12 @@ func countLines(out []byte) int {
 		n++
 	}
 	return n
+}
+
+// crashNote adds "(crashed)" to a failure message when the run crashed.
+func crashNote(r run) string {
+	if r.crashed {
+		return " (crashed)"
+	}
+	return ""
 }
