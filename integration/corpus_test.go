@@ -9,7 +9,8 @@ import (
 )
 
 // TestCorpusTriaged runs goroutinelint over the small modules of the real
-// corpus, fetched from the module proxy: no crash, and every finding is in
+// corpus, fetched from the module proxy, standalone and under go vet: no
+// crash in either mode, and every finding is in
 // the committed triage table (scripts/corpus/triage.tsv) with a verdict, so
 // a change that adds or moves findings on real code must be triaged.
 func TestCorpusTriaged(t *testing.T) {
@@ -44,6 +45,11 @@ func TestCorpusTriaged(t *testing.T) {
 				}
 			}
 			t.Logf("%s %s: %d findings", m.Name, m.Version, len(found))
+			// Vet mode runs the passes over every dependency too, one
+			// process per package, and is where a data race between
+			// passes first showed as a fatal error.
+			out, code := run(t, dir, corpus.Env, "go", "vet", "-vettool="+bin, "./...")
+			checkSweep(t, "go vet -vettool=goroutinelint ./... in "+m.Name, out, code)
 		})
 	}
 }
