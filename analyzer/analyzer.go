@@ -36,3 +36,22 @@ func All(cfg Config) []*analysis.Analyzer {
 		unguardedsend.New(cfg.UnguardedSend),
 	}
 }
+
+// ForStdDependency returns the suite as go vet needs it for a package of the
+// standard library that it analyzes only for facts (a dependency of the
+// packages being vetted): every pass with its name, flags and fact types,
+// so that vet's flags still parse, but requiring and running nothing. No
+// pass exports facts for the standard library (see lint.IsStd), so the
+// result is the same as running the suite, without building SSA for
+// std, which is most of a vet run's cost.
+func ForStdDependency(cfg Config) []*analysis.Analyzer {
+	all := All(cfg)
+	for i, a := range all {
+		inert := *a
+		inert.Requires = nil
+		inert.ResultType = nil
+		inert.Run = func(*analysis.Pass) (any, error) { return nil, nil }
+		all[i] = &inert
+	}
+	return all
+}

@@ -98,6 +98,9 @@ func isBoolFlag(f *flag.Flag) bool {
 func runVetTool() (code int) {
 	defer recoverInternal(os.Stderr, &code)
 	analyzers := analyzer.All(analyzer.DefaultConfig())
+	if isStdDependency(os.Args[1:]) {
+		analyzers = analyzer.ForStdDependency(analyzer.DefaultConfig())
+	}
 	guardRuns(analyzers, os.Stderr)
 	unitchecker.Main(analyzers...)
 	return exitClean // not reached: Main exits

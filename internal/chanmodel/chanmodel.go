@@ -1,11 +1,8 @@
 package chanmodel
 
 import (
-	"go/build"
 	"go/types"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
@@ -90,7 +87,7 @@ func run(pass *analysis.Pass) (any, error) {
 	ssaInfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	m := newModel(pass, ssaInfo.Pkg)
 	res := &Result{m: m}
-	if isStd(pass) {
+	if lint.IsStd(pass) {
 		return res, nil // the standard library is summarised by no fact: calls into it are unknown
 	}
 	if !m.relevant(ssaInfo.SrcFuncs) {
@@ -180,24 +177,4 @@ func (m *model) exportFacts(fns []*ssa.Function) {
 		f := s.fact(len(fn.Params), func(i int) bool { return isChan(fn.Params[i].Type()) })
 		m.pass.ExportObjectFact(obj.Origin(), f)
 	}
-}
-
-// isStd reports whether the package belongs to the standard library: its
-// path has no dot in its first element and its files lie under GOROOT.
-func isStd(pass *analysis.Pass) bool {
-	path := pass.Pkg.Path()
-	first, _, _ := strings.Cut(path, "/")
-	if strings.Contains(first, ".") || len(pass.Files) == 0 {
-		return false
-	}
-	name := pass.Fset.PositionFor(pass.Files[0].Pos(), false).Filename
-	if strings.HasPrefix(name, "$GOROOT") {
-		return true // built with -trimpath
-	}
-	root := build.Default.GOROOT
-	if root == "" {
-		return false
-	}
-	rel, err := filepath.Rel(filepath.Join(root, "src"), name)
-	return err == nil && !strings.HasPrefix(rel, "..")
 }

@@ -11,7 +11,7 @@ import (
 
 // exitFuncs lists the standard functions that end the process or the
 // calling goroutine instead of returning. The
-// standard library has no facts (see isStd), so this table is the model's
+// standard library has no facts (see lint.IsStd), so this table is the model's
 // only knowledge of them. Functions that merely return an error, such as
 // http.ListenAndServe, return normally.
 var exitFuncs = newFuncSet(

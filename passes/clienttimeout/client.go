@@ -11,6 +11,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
+
+	"github.com/goroutinelint/goroutinelint/internal/lint"
 )
 
 // timeoutState says what a function does to a client's Timeout.
@@ -290,6 +292,9 @@ func (c *checker) exportIfReturned(pos token.Pos, elem types.Type) {
 	obj := c.syntax.returnedBy[pos]
 	if obj == nil || !obj.Exported() || obj.Pkg() != c.pass.Pkg {
 		return // not returned, or unreachable from other packages
+	}
+	if lint.IsStd(c.pass) {
+		return // no pass exports facts for the standard library (go vet skips it)
 	}
 	what := "an http.Client"
 	if !isClient(elem) {

@@ -14,13 +14,13 @@ import (
 // to it.
 type syntaxIndex struct {
 	pass        *analysis.Pass
-	lits        []*ast.CompositeLit             // every composite literal, in source order
-	newCalls    []*ast.CallExpr                 // new(T) calls, in source order
+	lits        []*ast.CompositeLit // literals of clients and client-embedding structs, in source order
+	newCalls    []*ast.CallExpr     // new(http.Client) calls, in source order
 	insp        *inspector.Inspector
-	initialised map[*ast.CompositeLit]token.Pos // literal -> the variable it initialises
-	inits       map[token.Pos]ast.Expr          // variable -> its initialiser, & and parens removed
+	initialised map[*ast.CompositeLit]token.Pos // client literal -> the variable it initialises
+	inits       map[token.Pos]ast.Expr          // variable -> the client literal or new call initialising it
 	returnedBy  map[token.Pos]*types.Func       // literal Lbrace or new Lparen -> function returning it
-	used        map[types.Object]bool // built on first use: most packages declare no zero client
+	used        map[types.Object]bool           // built on first use: most packages declare no zero client
 	zeroLocals  []zeroVar
 	zeroGlobals []zeroVar
 }
