@@ -48,7 +48,7 @@ func TestCorpusTriaged(t *testing.T) {
 			// Vet mode runs the passes over every dependency too, one
 			// process per package, and is where a data race between
 			// passes first showed as a fatal error.
-			out, code := run(t, dir, corpus.Env, "go", "vet", "-vettool="+bin, "./...")
+			out, code := run(t, dir, corpus.Env, "go", "vet", "-vettool="+uncachedVetTool(t, bin), "./...")
 			checkSweep(t, "go vet -vettool=goroutinelint ./... in "+m.Name, out, code)
 		})
 	}

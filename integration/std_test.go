@@ -1,9 +1,12 @@
 package integration
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // buildTool builds cmd/goroutinelint into a temporary directory.
@@ -14,6 +17,25 @@ func buildTool(t *testing.T) string {
 		t.Fatalf("go build ./cmd/goroutinelint (exit %d):\n%s", code, out)
 	}
 	return bin
+}
+
+// uncachedVetTool returns a copy of the tool at bin with a nonce appended.
+// go vet caches each package's result under the tool's ID, a hash of the
+// executable, so without it a sweep repeated with an unchanged binary
+// would replay cached results instead of analyzing anything. Trailing
+// bytes do not change how an ELF executable runs.
+func uncachedVetTool(t *testing.T, bin string) string {
+	t.Helper()
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = fmt.Appendf(data, "\nvet-cache-nonce %d\n", time.Now().UnixNano())
+	fresh := filepath.Join(t.TempDir(), "goroutinelint")
+	if err := os.WriteFile(fresh, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return fresh
 }
 
 // checkSweep fails t if a run over many packages crashed or reported an
@@ -45,7 +67,7 @@ func TestStdSweep(t *testing.T) {
 	requireHeavy(t)
 	bin := buildTool(t)
 	t.Run("vet", func(t *testing.T) {
-		out, code := run(t, t.TempDir(), nil, "go", "vet", "-vettool="+bin, "std")
+		out, code := run(t, t.TempDir(), nil, "go", "vet", "-vettool="+uncachedVetTool(t, bin), "std")
 		checkSweep(t, "go vet -vettool=goroutinelint std", out, code)
 		t.Logf("go vet std: exit %d, %d finding lines", code, strings.Count(out, ": ")-strings.Count(out, "# "))
 	})
