@@ -80,8 +80,12 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
-	if !importsHTTP(pass.Pkg) || !mentionsClient(pass) {
-		return nil, nil // nothing here can build, use or receive a client
+	if !importsHTTP(pass.Pkg) {
+		return nil, nil // no package that cannot see net/http can build or receive a client
+	}
+	named := scanMentions(pass)
+	if !named.any {
+		return nil, nil // nothing here builds, uses or receives a client
 	}
 	ssaInfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
@@ -109,7 +113,7 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		lint.Guard(Name, pass.Pkg.Path(), c.where(v.ident), func() { c.checkZeroVar(v.ident, v.obj) })
 	}
 	c.checkZeroGlobals(funcs)
-	if cfg.DefaultClient {
+	if cfg.DefaultClient && named.defaultClient {
 		c.checkDefaultClientUses(insp)
 	}
 	c.report.Finish()

@@ -13,8 +13,8 @@ var defaultClientFuncs = map[string]bool{"Get": true, "Head": true, "Post": true
 // checkDefaultClientUses reports uses of http.DefaultClient and of the
 // functions that use it, unless the package gives DefaultClient a Timeout.
 func (c *checker) checkDefaultClientUses(insp *inspector.Inspector) {
-	if !usesDefaultClient(c.pass.TypesInfo) || setsDefaultClientTimeout(c.pass.TypesInfo, insp) {
-		return // none, or e.g. main does http.DefaultClient.Timeout = d before serving
+	if setsDefaultClientTimeout(c.pass.TypesInfo, insp) {
+		return // e.g. main does http.DefaultClient.Timeout = d before serving
 	}
 	for cur := range insp.Root().Preorder((*ast.Ident)(nil)) {
 		id := cur.Node().(*ast.Ident)
@@ -35,18 +35,6 @@ func (c *checker) checkDefaultClientUses(insp *inspector.Inspector) {
 			c.reportf(expr, categoryDefault, nil, "%s uses http.DefaultClient, which has no Timeout: %s", types.ExprString(expr), consequence)
 		}
 	}
-}
-
-// usesDefaultClient reports whether the package refers to http.DefaultClient
-// or one of its helpers, so that most packages skip the walk over every
-// identifier that finds where.
-func usesDefaultClient(info *types.Info) bool {
-	for _, obj := range info.Uses {
-		if _, ok := defaultClientUse(obj); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // defaultClientUse reports whether obj is http.DefaultClient or one of the
