@@ -10,9 +10,9 @@ import (
 )
 
 // exitFuncs lists the standard functions that end the process or the
-// calling goroutine instead of returning. The
-// standard library has no facts (see lint.IsStd), so this table is the model's
-// only knowledge of them. Functions that merely return an error, such as
+// calling goroutine instead of returning. The standard library has no
+// facts (see lint.IsStd), so this table is the model's only knowledge of
+// them. Functions that merely return an error, such as
 // http.ListenAndServe, return normally.
 var exitFuncs = newFuncSet(
 	"os.Exit",

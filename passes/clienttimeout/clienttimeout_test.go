@@ -15,7 +15,8 @@ func testdata(t *testing.T, elem ...string) string { return passtest.TestData(t,
 func Test(t *testing.T) {
 	t.Parallel()
 	analysistest.Run(t, testdata(t), clienttimeout.New(clienttimeout.DefaultConfig()),
-		"clienttimeout/basic", "clienttimeout/negative", "clienttimeout/generics", "clienttimeout/directive")
+		"clienttimeout/basic", "clienttimeout/negative", "clienttimeout/generics", "clienttimeout/directive",
+		"clienttimeout/indirect/...")
 }
 
 func TestSuggestedFixes(t *testing.T) {
