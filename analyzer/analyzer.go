@@ -39,19 +39,57 @@ func All(cfg Config) []*analysis.Analyzer {
 
 // ForStdDependency returns the suite as go vet needs it for a package of the
 // standard library that it analyzes only for facts (a dependency of the
-// packages being vetted): every pass with its name, flags and fact types,
-// so that vet's flags still parse, but requiring and running nothing. No
-// pass exports facts for the standard library (see lint.IsStd), so the
-// result is the same as running the suite, without building SSA for
-// std, which is most of a vet run's cost.
+// packages being vetted): every pass with its name and flags, so that vet's
+// flags still parse, and the requirement graph reduced to the analyzers
+// that declare facts (ours and x/tools' ctrlflow), each an inert copy that
+// keeps its fact types and runs nothing. No pass exports facts for the
+// standard library (see lint.IsStd), so the result is the same as running
+// the suite, without building SSA for std, which is most of a vet run's
+// cost.
+//
+// The fact types must stay registered: the vetx files of the package's
+// dependencies may hold facts (a std package vetted as the root of go vet
+// runs the whole suite, and ctrlflow exports facts for std), and
+// unitchecker decodes them all, re-exporting them in the package's own
+// vetx file. An unregistered type fails that decoding, and in facts-only
+// mode unitchecker then exits silently without a vetx file, so every
+// importer fails with "no package vetx file".
 func ForStdDependency(cfg Config) []*analysis.Analyzer {
+	inert := make(map[*analysis.Analyzer]*analysis.Analyzer)
+	var copyInert func(a *analysis.Analyzer) *analysis.Analyzer
+	copyInert = func(a *analysis.Analyzer) *analysis.Analyzer {
+		if c, ok := inert[a]; ok {
+			return c
+		}
+		c := *a
+		c.Requires = nil
+		for _, req := range a.Requires {
+			if declaresFacts(req) {
+				c.Requires = append(c.Requires, copyInert(req))
+			}
+		}
+		c.ResultType = nil
+		c.Run = func(*analysis.Pass) (any, error) { return nil, nil }
+		inert[a] = &c
+		return &c
+	}
 	all := All(cfg)
 	for i, a := range all {
-		inert := *a
-		inert.Requires = nil
-		inert.ResultType = nil
-		inert.Run = func(*analysis.Pass) (any, error) { return nil, nil }
-		all[i] = &inert
+		all[i] = copyInert(a)
 	}
 	return all
+}
+
+// declaresFacts reports whether a or an analyzer it requires, transitively,
+// declares fact types.
+func declaresFacts(a *analysis.Analyzer) bool {
+	if len(a.FactTypes) > 0 {
+		return true
+	}
+	for _, req := range a.Requires {
+		if declaresFacts(req) {
+			return true
+		}
+	}
+	return false
 }
