@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -104,7 +105,7 @@ func relPos(dir, posn string) string {
 // "main."): F, (*T).M, T.M, F.func1 for the first closure in F, F.func1.2
 // for the second closure in that one. The compiler numbers closures in
 // source order, per enclosing function, which is the order counted here.
-func nameFindings(dir string, fs []finding) error {
+func nameFindings(dir string, fs []finding) (*nameIndex, error) {
 	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo,
 		Dir:  dir,
@@ -113,12 +114,12 @@ func nameFindings(dir string, fs []finding) error {
 	}
 	pkgs, err := packages.Load(cfg, "./...")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	idx := &nameIndex{fset: cfg.Fset, funcs: map[string][]namedFunc{}, gos: map[string][]string{}}
 	for _, p := range pkgs {
 		if len(p.Errors) > 0 {
-			return fmt.Errorf("loading %s: %v", p.PkgPath, p.Errors[0])
+			return nil, fmt.Errorf("loading %s: %v", p.PkgPath, p.Errors[0])
 		}
 		for _, f := range p.Syntax {
 			idx.addFile(dir, p.TypesInfo, f)
@@ -140,7 +141,34 @@ func nameFindings(dir string, fs []finding) error {
 		}
 		sort.Strings(f.Names)
 	}
-	return nil
+	return idx, nil
+}
+
+// checkNames compares the entry names the index gives the go statements
+// with those the runs printed, the evidence that scoring by name matches
+// what the runtime would have shown. It returns the number of go
+// statements compared and the disagreements.
+func (x *nameIndex) checkNames(runs []*caseRun) (int, []string) {
+	seen := map[string]bool{}
+	var bad []string
+	for _, cr := range runs {
+		for _, g := range cr.Goroutines {
+			names, ok := x.gos[g.Created]
+			if !ok || seen[g.Created+" "+g.Entry] {
+				continue // not a go statement of the program, or compared
+			}
+			seen[g.Created+" "+g.Entry] = true
+			entry := g.Entry
+			if i := strings.LastIndex(entry, "("); i > 0 {
+				entry = entry[:i]
+			}
+			if !slices.Contains(names, entry) {
+				bad = append(bad, fmt.Sprintf("%s: runtime %s, static %s", g.Created, entry, strings.Join(names, ",")))
+			}
+		}
+	}
+	sort.Strings(bad)
+	return len(seen), bad
 }
 
 // A namedFunc is a function's extent in a file and its runtime name.

@@ -124,12 +124,14 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := nameFindings(prog.dir, fs); err != nil {
+	idx, err := nameFindings(prog.dir, fs)
+	if err != nil {
 		return 0, err
 	}
 	logf("running %d cases", len(cases))
 	runs := runCases(prog, cases, o.reps, o.parallel, o.timeout)
 	res := scoreAll(runs, fs)
+	res.NamesChecked, res.NamesWrong = idx.checkNames(runs)
 	return report(o, res)
 }
 
@@ -158,6 +160,10 @@ type summary struct {
 	False     []triageRow `json:"false"`
 	True      int         `json:"true"`
 	Failures  []string    `json:"failures"`
+	// NamesChecked and NamesWrong: go statements whose static entry name
+	// was compared with the runtime's, and those that differ.
+	NamesChecked int      `json:"names_checked"`
+	NamesWrong   []string `json:"names_wrong"`
 }
 
 // scoreJSON is one regexp's outcome in the -json output.
@@ -169,6 +175,9 @@ type scoreJSON struct {
 	Observed bool   `json:"observed"`
 	Found    bool   `json:"found"`
 	FoundAll bool   `json:"found_all"`
+	// Goroutines are the leaked goroutines it matched, as
+	// "reason blocked-at created-at".
+	Goroutines []string `json:"goroutines,omitempty"`
 }
 
 // report prints the tables and the unlisted findings, writes the outputs
@@ -196,12 +205,22 @@ func report(o options, res *result) (int, error) {
 	for _, f := range res.Failures {
 		fmt.Printf("failed run: %s\n", f)
 	}
+	fmt.Printf("static names: %d of %d go statements that leaked agree with the runtime's entry frames\n",
+		res.NamesChecked-len(res.NamesWrong), res.NamesChecked)
+	for _, w := range res.NamesWrong {
+		fmt.Printf("static name differs: %s\n", w)
+	}
 	if o.jsonOut != "" {
 		s := summary{GoVersion: o.goVersion, Reps: o.reps, Rows: table, Findings: len(res.Findings),
-			Untriaged: untriaged, False: falses, True: trues, Failures: res.Failures}
+			Untriaged: untriaged, False: falses, True: trues, Failures: res.Failures,
+			NamesChecked: res.NamesChecked, NamesWrong: res.NamesWrong}
 		for _, sc := range res.Scores {
-			s.Scores = append(s.Scores, scoreJSON{sc.Leak.Case.Name, sc.Leak.Source, sc.Leak.Category(),
-				sc.Leak.Flaky, sc.Observed, sc.Found, sc.FoundAll})
+			j := scoreJSON{sc.Leak.Case.Name, sc.Leak.Source, sc.Leak.Category(),
+				sc.Leak.Flaky, sc.Observed, sc.Found, sc.FoundAll, nil}
+			for _, g := range sc.Goroutines {
+				j.Goroutines = append(j.Goroutines, g.Reason+" "+g.Blocked+" "+g.Created)
+			}
+			s.Scores = append(s.Scores, j)
 		}
 		data, err := json.MarshalIndent(s, "", "\t")
 		if err != nil {

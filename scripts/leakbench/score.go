@@ -73,6 +73,10 @@ type result struct {
 	Findings []finding
 	Listed   map[string]bool // finding key -> it is on a listed goroutine
 	Failures []string
+	// NamesChecked go statements had their static entry name compared
+	// with the runtime's; NamesWrong lists those that differ.
+	NamesChecked int
+	NamesWrong   []string
 }
 
 // scoreAll scores every listed regexp against the runs and the findings,
