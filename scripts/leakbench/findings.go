@@ -153,15 +153,15 @@ func (x *nameIndex) checkNames(runs []*caseRun) (int, []string) {
 	var bad []string
 	for _, cr := range runs {
 		for _, g := range cr.Goroutines {
-			names, ok := x.gos[g.Created]
-			if !ok || seen[g.Created+" "+g.Entry] {
-				continue // not a go statement of the program, or compared
-			}
-			seen[g.Created+" "+g.Entry] = true
 			entry := g.Entry
 			if i := strings.LastIndex(entry, "("); i > 0 {
-				entry = entry[:i]
+				entry = entry[:i] // drop the arguments
 			}
+			names, ok := x.gos[g.Created]
+			if !ok || seen[g.Created+" "+entry] {
+				continue // not a go statement of the program, or compared
+			}
+			seen[g.Created+" "+entry] = true
 			if !slices.Contains(names, entry) {
 				bad = append(bad, fmt.Sprintf("%s: runtime %s, static %s", g.Created, entry, strings.Join(names, ",")))
 			}
@@ -298,8 +298,8 @@ func funcName(fn *types.Func) string {
 		star, t = true, p.Elem()
 	}
 	named, ok := types.Unalias(t).(*types.Named)
-	if !ok {
-		return "" // an interface method: no static entry
+	if !ok || types.IsInterface(named) {
+		return "" // an interface method: the entry is the dynamic type's method
 	}
 	if star {
 		return "(*" + named.Obj().Name() + ")." + fn.Name()

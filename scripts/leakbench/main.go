@@ -191,6 +191,8 @@ func report(o options, res *result) (int, error) {
 	if o.verbose {
 		printScores(os.Stdout, res.Scores)
 		fmt.Println()
+		printFindings(os.Stdout, res, rows)
+		fmt.Println()
 	}
 	printTable(os.Stdout, table)
 	untriaged, falses, trues := unlisted(res, rows)

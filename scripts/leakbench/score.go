@@ -225,3 +225,31 @@ func dedup(s []string) []string {
 	}
 	return out
 }
+
+// printFindings prints every finding with what it counts for: the
+// regexps it is scored against, or its triage verdict.
+func printFindings(w io.Writer, res *result, rows map[string]triageRow) {
+	credits := map[string][]string{}
+	for _, s := range res.Scores {
+		for _, pos := range dedup(s.By) {
+			credits[pos] = append(credits[pos], s.Leak.Case.Name+" "+s.Leak.Category())
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "finding\tcheck\tcounts for\tmessage")
+	for _, f := range res.Findings {
+		what := strings.Join(credits[f.Pos], ", ")
+		switch {
+		case what != "":
+		case res.Listed[f.key()]:
+			what = "a listed goroutine (not found)"
+		default:
+			what = "unlisted, untriaged"
+			if r, ok := rows[f.key()]; ok {
+				what = "unlisted, " + r.Verdict
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Pos, f.Check, what, f.Message)
+	}
+	tw.Flush()
+}
