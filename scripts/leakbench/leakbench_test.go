@@ -6,8 +6,8 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -17,7 +17,11 @@ import (
 // test, the way the benchmark does.
 func TestParseCasesGOROOT(t *testing.T) {
 	t.Parallel()
-	src, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", filepath.FromSlash(testFile)))
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Skipf("go env GOROOT: %v", err)
+	}
+	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "src", filepath.FromSlash(testFile)))
 	if err != nil {
 		t.Skipf("no runtime test source: %v", err)
 	}
@@ -204,5 +208,52 @@ func F() {
 		if got := x.gos[at]; !slices.Equal(got, []string{want}) {
 			t.Errorf("go statement at %s starts %q, want %q", at, got, want)
 		}
+	}
+}
+
+// TestTriage checks which findings need a verdict and what -update writes.
+func TestTriage(t *testing.T) {
+	t.Parallel()
+	scored := finding{Check: "noexit", Pos: "goker/a.go:3:1", Message: "m1"}
+	tr := finding{Check: "unguardedsend", Pos: "goker/a.go:9:2", Message: "m2"}
+	fa := finding{Check: "noexit", Pos: "goker/b.go:4:1", Message: "m3"}
+	fresh := finding{Check: "noexit", Pos: "simple.go:7:1", Message: "m4"}
+	res := &result{Findings: []finding{scored, tr, fa, fresh}, Listed: map[string]bool{scored.key(): true}}
+	path := filepath.Join(t.TempDir(), "triage.tsv")
+	table := triageHeader +
+		"a\tgoker/a.go:9:2\tunguardedsend\tm2\ttrue\tthe receiver returns first\n" +
+		"b\tgoker/b.go:4:1\tnoexit\tm3\tfalse\tnever runs\n" +
+		"c\tgoker/c.go:1:1\tnoexit\tgone\ttrue\ta finding that vanished\n"
+	if err := os.WriteFile(path, []byte(table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := readTriage(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	untriaged, falses, trues := unlisted(res, rows)
+	if len(untriaged) != 1 || untriaged[0].key() != fresh.key() || len(falses) != 1 || falses[0].Pos != fa.Pos || trues != 1 {
+		t.Errorf("unlisted = %v, %v, %d; want the fresh finding untriaged, b.go false, one true", untriaged, falses, trues)
+	}
+	if err := writeTriage(path, rows, res); err != nil {
+		t.Fatal(err)
+	}
+	rows, err = readTriage(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Kernel+" "+r.Verdict)
+	}
+	slices.Sort(got)
+	if want := []string{"a true", "b false", "simple todo"}; !slices.Equal(got, want) {
+		t.Errorf("after -update the table holds %q, want %q (no row for the scored finding, none for the vanished one)", got, want)
+	}
+	if err := os.WriteFile(path, []byte("a\tx.go:1:1\tnoexit\tm\ttrue\t\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readTriage(path); err == nil {
+		t.Error("a true verdict without its interleaving was accepted")
 	}
 }

@@ -141,7 +141,7 @@ func goEnvVars(o *options) error {
 	if err != nil {
 		return fmt.Errorf("go env: %v", err)
 	}
-	lines := strings.Fields(string(out))
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) != 2 {
 		return fmt.Errorf("go env GOROOT GOVERSION: %q", out)
 	}

@@ -36,48 +36,77 @@ type program struct {
 // programs with GOEXPERIMENT=goroutineleakprofile. Building that
 // experiment's standard library takes minutes, so a copy whose binaries
 // exist is reused: the key changes with the Go version and with the
-// sources.
+// sources. The copy is built in a directory of its own and renamed into
+// place, so that two benchmarks started together never see half a copy.
 func prepare(cache, goroot, goVersion string) (*program, error) {
 	src := filepath.Join(goroot, "src", "runtime", "testdata", programRoot)
 	sum, err := hashTree(src)
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Join(cache, goVersion+"-"+sum[:12])
-	p := &program{
+	lang := langRE.FindStringSubmatch(goVersion)
+	if lang == nil {
+		return nil, fmt.Errorf("cannot read a language version in %q", goVersion)
+	}
+	key := unsafeRE.ReplaceAllString(goVersion, "_") + "-" + sum[:12]
+	dir := filepath.Join(cache, key)
+	p := layout(dir)
+	if p.built() {
+		return p, nil
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(cache, key+".tmp")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp) // left behind only on failure or when another run won
+	q := layout(tmp)
+	if err := os.CopyFS(q.dir, os.DirFS(src)); err != nil {
+		return nil, err
+	}
+	if err := makeWritable(q.dir); err != nil {
+		return nil, err
+	}
+	gomod := fmt.Sprintf("module %s\n\ngo %s\n", modulePath, lang[1])
+	if err := os.WriteFile(filepath.Join(q.dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return nil, err
+	}
+	for _, pkg := range []string{".", "goker"} {
+		logf("building %s with GOEXPERIMENT=goroutineleakprofile (minutes the first time)", pkg)
+		cmd := exec.Command("go", "build", "-trimpath", "-o", q.bins[pkg], "./"+pkg)
+		cmd.Dir = q.dir
+		cmd.Env = append(os.Environ(), append(goEnv, "GOEXPERIMENT=goroutineleakprofile", "GOFLAGS=")...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("go build ./%s: %v\n%s", pkg, err, out)
+		}
+	}
+	if !p.built() {
+		os.RemoveAll(dir) // a copy without its binaries: an interrupted older layout
+	}
+	if err := os.Rename(tmp, dir); err != nil && !p.built() {
+		return nil, err
+	}
+	return p, nil
+}
+
+// langRE finds the language version in a Go version ("go1.26.8",
+// "devel go1.27-abcdef ...").
+var langRE = regexp.MustCompile(`go(\d+\.\d+)`)
+
+// unsafeRE matches what should not go into a directory name.
+var unsafeRE = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+// layout returns where the copy and binaries are under dir.
+func layout(dir string) *program {
+	return &program{
 		dir: filepath.Join(dir, "src"),
 		bins: map[string]string{
 			".":     filepath.Join(dir, "bin", "root"),
 			"goker": filepath.Join(dir, "bin", "goker"),
 		},
 	}
-	if p.built() {
-		return p, nil
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	if err := os.CopyFS(p.dir, os.DirFS(src)); err != nil {
-		return nil, err
-	}
-	if err := makeWritable(p.dir); err != nil {
-		return nil, err
-	}
-	lang := strings.Join(strings.SplitN(strings.TrimPrefix(goVersion, "go"), ".", 3)[:2], ".")
-	gomod := fmt.Sprintf("module %s\n\ngo %s\n", modulePath, lang)
-	if err := os.WriteFile(filepath.Join(p.dir, "go.mod"), []byte(gomod), 0o644); err != nil {
-		return nil, err
-	}
-	for pkg, bin := range p.bins {
-		logf("building %s with GOEXPERIMENT=goroutineleakprofile (minutes the first time)", pkg)
-		cmd := exec.Command("go", "build", "-trimpath", "-o", bin, "./"+pkg)
-		cmd.Dir = p.dir
-		cmd.Env = append(os.Environ(), append(goEnv, "GOEXPERIMENT=goroutineleakprofile", "GOFLAGS=")...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("go build ./%s: %v\n%s", pkg, err, out)
-		}
-	}
-	return p, nil
 }
 
 // built reports whether both binaries exist.
