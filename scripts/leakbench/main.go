@@ -61,6 +61,7 @@ type options struct {
 	goroot, goVersion, srcDir string
 }
 
+// main parses the flags and runs the benchmark.
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("leakbench: ")
