@@ -6,6 +6,7 @@
 //	go run ./scripts/leakbench              # every case, as many runs as the runtime test makes
 //	go run ./scripts/leakbench -n 2 -v      # two runs per case; every regexp's outcome
 //	go run ./scripts/leakbench -update      # add new unlisted findings to the triage table as todo
+//	go run ./scripts/leakbench -v Grpc660 Moby33781  # some cases only
 //
 // Run it from the repository root. It
 //  1. copies the test program as a module into the cache (-cache) and builds
@@ -47,18 +48,20 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
 
 // options are the command's flags.
 type options struct {
-	reps, parallel            int
-	timeout                   time.Duration
-	cache, lint, triage       string
-	update, verbose           bool
-	jsonOut, writeFloor       string
-	goroot, goVersion, srcDir string
+	reps, parallel      int
+	timeout             time.Duration
+	cache, lint, triage string
+	update, verbose     bool
+	jsonOut, writeFloor string
+	goroot, goVersion   string
+	only                []string // the cases to run; all when empty
 }
 
 // main parses the flags and runs the benchmark.
@@ -81,6 +84,7 @@ func main() {
 	flag.StringVar(&o.jsonOut, "json", "", "also write the results as JSON to this file")
 	flag.StringVar(&o.writeFloor, "write-floor", "", "write the found counts per category to this floor file")
 	flag.Parse()
+	o.only = flag.Args()
 	code, err := run(o)
 	if err != nil {
 		log.Fatal(err)
@@ -103,6 +107,16 @@ func run(o options) (int, error) {
 	cases, err := parseCases(src)
 	if err != nil {
 		return 0, err
+	}
+	all := cases
+	if len(o.only) > 0 {
+		if o.update {
+			return 0, fmt.Errorf("-update needs every case: name none")
+		}
+		cases = slices.DeleteFunc(slices.Clone(cases), func(tc *testCase) bool { return !slices.Contains(o.only, tc.Name) })
+		if len(cases) == 0 {
+			return 0, fmt.Errorf("no case named %s", strings.Join(o.only, ", "))
+		}
 	}
 	prog, err := prepare(o.cache, o.goroot, o.goVersion)
 	if err != nil {
@@ -132,6 +146,7 @@ func run(o options) (int, error) {
 	logf("running %d cases", len(cases))
 	runs := runCases(prog, cases, o.reps, o.parallel, o.timeout)
 	res := scoreAll(runs, fs)
+	res.listByName(all, fs)
 	res.NamesChecked, res.NamesWrong = idx.checkNames(runs)
 	return report(o, res)
 }

@@ -114,6 +114,21 @@ func scoreAll(runs []*caseRun, fs []finding) *result {
 	return res
 }
 
+// listByName marks as listed the findings that name a regexp of any case,
+// run or not, so that running some cases (go run ./scripts/leakbench Name)
+// does not turn the other cases' findings into untriaged ones.
+func (res *result) listByName(cases []*testCase, fs []finding) {
+	for _, tc := range cases {
+		for _, l := range tc.Leaks {
+			for _, f := range fs {
+				if namesLeak(f, l) {
+					res.Listed[f.key()] = true
+				}
+			}
+		}
+	}
+}
+
 // A row is one category's line of the table.
 type row struct {
 	Category string `json:"category"`
@@ -242,7 +257,7 @@ func printFindings(w io.Writer, res *result, rows map[string]triageRow) {
 		switch {
 		case what != "":
 		case res.Listed[f.key()]:
-			what = "a listed goroutine (not found)"
+			what = "names a listed goroutine; not found in the cases run"
 		default:
 			what = "unlisted, untriaged"
 			if r, ok := rows[f.key()]; ok {
