@@ -18,7 +18,8 @@ type Reporter struct {
 	name             string
 	includeGenerated bool
 	directives       []*directive
-	generated        map[string]bool // file name -> generated
+	generated        map[string]bool        // file name -> generated
+	skip             func(file string) bool // files the pass leaves out by its own policy
 }
 
 // NewReporter returns a Reporter for the pass called name (its Analyzer.Name).
@@ -41,6 +42,12 @@ func (r *Reporter) IsGenerated(pos token.Pos) bool {
 	return r.generated[r.pass.Fset.PositionFor(pos, false).Filename]
 }
 
+// SkipFiles makes the reporter drop the findings in the files for which
+// skip returns true, a pass's own policy (clienttimeout leaves _test.go
+// files alone by default). Finish does not call a directive in such a file
+// useless: with the pass's flags set otherwise it may silence something.
+func (r *Reporter) SkipFiles(skip func(file string) bool) { r.skip = skip }
+
 // Report reports d unless it lies in a skipped generated file or a valid
 // directive naming this pass sits on its line or the line above.
 func (r *Reporter) Report(d analysis.Diagnostic) {
@@ -51,6 +58,9 @@ func (r *Reporter) Report(d analysis.Diagnostic) {
 		return // generated code is fixed in its generator, not here
 	}
 	p := r.pass.Fset.PositionFor(d.Pos, false)
+	if r.skip != nil && r.skip(p.Filename) {
+		return // left out by the pass's policy
+	}
 	silenced := false
 	for _, dir := range r.directives {
 		if dir.file == p.Filename && (dir.line == p.Line || dir.line == p.Line-1) &&
@@ -82,6 +92,9 @@ func (r *Reporter) Finish() {
 				reportDirective(r.pass, d, msg)
 			}
 			continue
+		}
+		if r.skip != nil && r.skip(d.file) {
+			continue // its findings are left out by policy, not silenced
 		}
 		if d.names(r.name) && !d.used {
 			reportDirective(r.pass, d, "goroutinelint:ignore directive for "+r.name+" silences nothing: remove it")

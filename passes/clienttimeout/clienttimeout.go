@@ -33,8 +33,9 @@ const consequence = "a request to an unresponsive server blocks forever"
 type Config struct {
 	// DefaultClient reports http.DefaultClient and http.Get, Head, Post and PostForm.
 	DefaultClient bool
-	// Tests also reports the DefaultClient part in _test.go files, where
-	// requests to httptest servers are normal.
+	// Tests also reports in _test.go files and in packages that exist for
+	// tests (a non-test file imports testing or starts an httptest server),
+	// where requests to httptest servers are normal.
 	Tests bool
 	// FixTimeout is the Timeout the suggested fix inserts.
 	FixTimeout time.Duration
@@ -63,7 +64,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 	}
 	a.Flags.BoolVar(&c.DefaultClient, "default-client", c.DefaultClient, "report http.DefaultClient and http.Get, Head, Post, PostForm")
-	a.Flags.BoolVar(&c.Tests, "tests", c.Tests, "report http.DefaultClient uses in _test.go files too")
+	a.Flags.BoolVar(&c.Tests, "tests", c.Tests, "report in _test.go files and in packages for tests too")
 	a.Flags.DurationVar(&c.FixTimeout, "fix-timeout", c.FixTimeout, "Timeout inserted by the suggested fix")
 	a.Flags.BoolVar(&c.Generated, "generated", c.Generated, "report in generated files too")
 	return a
@@ -87,6 +88,9 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 	if !named.any {
 		return nil, nil // nothing here builds, uses or receives a client
 	}
+	if !cfg.Tests && isTestPackage(pass, named) {
+		return nil, nil // a package for tests: its clients talk to test servers (no facts either: unknown)
+	}
 	ssaInfo := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	c := &checker{
@@ -95,6 +99,9 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		report: lint.NewReporter(pass, Name, cfg.Generated),
 		syntax: indexSyntax(pass, insp),
 		allocs: make(map[token.Pos]allocSite),
+	}
+	if !cfg.Tests {
+		c.report.SkipFiles(isTestFileName) // tests talk to httptest servers and in-memory transports
 	}
 	if pass.Module != nil {
 		c.module = pass.Module.Path

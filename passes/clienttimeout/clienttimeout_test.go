@@ -16,7 +16,7 @@ func Test(t *testing.T) {
 	t.Parallel()
 	analysistest.Run(t, testdata(t), clienttimeout.New(clienttimeout.DefaultConfig()),
 		"clienttimeout/basic", "clienttimeout/negative", "clienttimeout/generics", "clienttimeout/directive",
-		"clienttimeout/indirect/...")
+		"clienttimeout/indirect/...", "clienttimeout/testpkgs/...")
 }
 
 func TestSuggestedFixes(t *testing.T) {
@@ -25,14 +25,14 @@ func TestSuggestedFixes(t *testing.T) {
 		"clienttimeout/fix", "clienttimeout/fixsingle", "clienttimeout/fixrenamed")
 }
 
-// TestTestsFlag checks that -clienttimeout.tests reports the default client
-// in _test.go files, which the default configuration leaves alone (see
-// clienttimeout/basic/basic_test.go).
+// TestTestsFlag checks that -clienttimeout.tests reports clients in _test.go
+// files and in packages for tests, which the default configuration leaves
+// alone (see clienttimeout/basic/basic_test.go and clienttimeout/testpkgs).
 func TestTestsFlag(t *testing.T) {
 	t.Parallel()
 	cfg := clienttimeout.DefaultConfig()
 	cfg.Tests = true
-	analysistest.Run(t, testdata(t), clienttimeout.New(cfg), "clienttimeout/testsflag")
+	analysistest.Run(t, testdata(t), clienttimeout.New(cfg), "clienttimeout/testsflag/...")
 }
 
 // TestFlagsBindConfig checks that flags set after New reach the run.

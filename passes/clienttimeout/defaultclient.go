@@ -22,9 +22,6 @@ func (c *checker) checkDefaultClientUses(insp *inspector.Inspector) {
 		if !ok {
 			continue // not DefaultClient or one of its helpers
 		}
-		if !c.cfg.Tests && c.syntax.isTestFile(id.Pos()) {
-			continue // tests talk to httptest servers with the default client
-		}
 		var expr ast.Expr = id
 		if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel == id {
 			expr = sel

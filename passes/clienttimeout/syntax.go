@@ -220,8 +220,11 @@ func (x *syntaxIndex) isUsed(obj types.Object) bool {
 
 // isTestFile reports whether pos lies in a _test.go file.
 func (x *syntaxIndex) isTestFile(pos token.Pos) bool {
-	return strings.HasSuffix(x.pass.Fset.PositionFor(pos, false).Filename, "_test.go")
+	return isTestFileName(x.pass.Fset.PositionFor(pos, false).Filename)
 }
+
+// isTestFileName reports whether the file name is a _test.go file's.
+func isTestFileName(name string) bool { return strings.HasSuffix(name, "_test.go") }
 
 // fileOf returns the syntax tree of the file that contains pos.
 func (x *syntaxIndex) fileOf(pos token.Pos) *ast.File {
