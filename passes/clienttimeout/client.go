@@ -193,41 +193,6 @@ func (c *checker) timeoutOf(addrs []ssa.Value) (timeoutState, token.Pos) {
 	return state, zeroAt
 }
 
-// callMaySetTimeout reports whether the call may assign the Timeout of the
-// client at addr: an unknown callee given the client may, and so may a
-// function of this package that assigns its parameter's Timeout.
-func (c *checker) callMaySetTimeout(call *ssa.CallCommon, addr ssa.Value) bool {
-	callee := call.StaticCallee()
-	for i, arg := range call.Args {
-		if arg != addr {
-			continue
-		}
-		if callee == nil {
-			return true // a dynamic call may configure the client: unknown means silent
-		}
-		if isClientMethod(callee) {
-			continue // Get, Do, Post...: using the client, not configuring it
-		}
-		if callee.Pkg != nil && callee.Pkg.Pkg == c.pass.Pkg && i < len(callee.Params) {
-			if setsParamTimeout(callee.Params[i]) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// setsParamTimeout reports whether p, a *http.Client parameter, gets a
-// Timeout assigned in its function.
-func setsParamTimeout(p *ssa.Parameter) bool {
-	for _, ref := range *p.Referrers() {
-		if fa, ok := ref.(*ssa.FieldAddr); ok && isTimeoutField(p, fa.Field) && len(storesTo(fa)) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // checkHelperCall reports a call of another module's function that returns a
 // client without a Timeout. Within a module the client is reported where it
 // is built instead, so each defect is reported once.

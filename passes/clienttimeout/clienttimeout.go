@@ -60,7 +60,7 @@ func New(cfg Config) *analysis.Analyzer {
 		URL:       "https://github.com/goroutinelint/goroutinelint#clienttimeout",
 		Flags:     *flag.NewFlagSet(Name, flag.ContinueOnError),
 		Requires:  []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer},
-		FactTypes: []analysis.Fact{new(returnsBareClient)},
+		FactTypes: []analysis.Fact{new(returnsBareClient), new(clientParams)},
 		Run:       func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 	}
 	a.Flags.BoolVar(&c.DefaultClient, "default-client", c.DefaultClient, "report http.DefaultClient and http.Get, Head, Post, PostForm")
@@ -120,6 +120,7 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		lint.Guard(Name, pass.Pkg.Path(), c.where(v.ident), func() { c.checkZeroVar(v.ident, v.obj) })
 	}
 	c.checkZeroGlobals(funcs)
+	c.exportClientParams(funcs)
 	if cfg.DefaultClient && named.defaultClient {
 		c.checkDefaultClientUses(insp)
 	}
