@@ -70,6 +70,9 @@ func (c *checker) checkLiteral(lit *ast.CompositeLit) {
 		if state == timeoutSet {
 			return // Timeout assigned, copied over, or handed to unknown code
 		}
+		if c.isBoundFallback(lit) {
+			return // a nil fallback where every request carries the caller's context
+		}
 		fix := c.timeoutFix(lit, zeroAt)
 		if state == timeoutZero {
 			c.reportf(lit.Type, categoryLiteral, fix, "http.Client Timeout is zero, which means none: %s", consequence)
@@ -144,6 +147,9 @@ func (c *checker) checkNew(call *ast.CallExpr) {
 	}
 	if state, _ := c.timeoutOf([]ssa.Value{site.alloc}); state == timeoutSet {
 		return // Timeout assigned later
+	}
+	if c.isBoundFallback(call) {
+		return // a nil fallback where every request carries the caller's context
 	}
 	c.reportf(call, categoryLiteral, nil, "new(http.Client) has no Timeout: %s", consequence)
 	c.exportIfReturned(call.Lparen, allocElem(site.alloc))

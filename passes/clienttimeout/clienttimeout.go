@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/ssa"
 
 	"github.com/goroutinelint/goroutinelint/internal/lint"
 )
@@ -78,6 +79,9 @@ type checker struct {
 	syntax *syntaxIndex
 	module string                  // module path of the analysed package, "" if unknown
 	allocs map[token.Pos]allocSite // client allocations by position
+	funcs  []*ssa.Function         // the package's functions, initialiser included
+	// bySyntax maps a function's syntax to its SSA function, built on first use.
+	bySyntax map[ast.Node]*ssa.Function
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
@@ -107,6 +111,7 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		c.module = pass.Module.Path
 	}
 	funcs := ssaFuncs(ssaInfo)
+	c.funcs = funcs
 	for _, fn := range funcs {
 		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.indexFunc(fn) })
 	}

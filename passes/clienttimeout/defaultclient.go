@@ -26,6 +26,9 @@ func (c *checker) checkDefaultClientUses(insp *inspector.Inspector) {
 		if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel == id {
 			expr = sel
 		}
+		if name == "DefaultClient" && c.isBoundFallback(expr) {
+			continue // `if hc == nil { hc = http.DefaultClient }` where every request carries the caller's context
+		}
 		if name == "DefaultClient" {
 			c.reportf(expr, categoryDefault, nil, "%s has no Timeout: %s", types.ExprString(expr), consequence)
 		} else {
