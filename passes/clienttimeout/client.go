@@ -70,6 +70,9 @@ func (c *checker) checkLiteral(lit *ast.CompositeLit) {
 		if state == timeoutSet {
 			return // Timeout assigned, copied over, or handed to unknown code
 		}
+		if c.hasInProcessTransport(lit) {
+			return // its transport answers in-process: no server to wait for
+		}
 		if c.isBoundFallback(lit) {
 			return // a nil fallback where every request carries the caller's context
 		}

@@ -82,6 +82,9 @@ type checker struct {
 	funcs  []*ssa.Function         // the package's functions, initialiser included
 	// bySyntax maps a function's syntax to its SSA function, built on first use.
 	bySyntax map[ast.Node]*ssa.Function
+	ssaPkg   *ssa.Package
+	// inProcess memoises answersInProcess.
+	inProcess map[*ssa.Function]bool
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
@@ -111,7 +114,7 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		c.module = pass.Module.Path
 	}
 	funcs := ssaFuncs(ssaInfo)
-	c.funcs = funcs
+	c.funcs, c.ssaPkg = funcs, ssaInfo.Pkg
 	for _, fn := range funcs {
 		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.indexFunc(fn) })
 	}

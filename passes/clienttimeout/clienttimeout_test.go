@@ -16,7 +16,7 @@ func Test(t *testing.T) {
 	t.Parallel()
 	analysistest.Run(t, testdata(t), clienttimeout.New(clienttimeout.DefaultConfig()),
 		"clienttimeout/basic", "clienttimeout/negative", "clienttimeout/generics", "clienttimeout/directive",
-		"clienttimeout/indirect/...", "clienttimeout/testpkgs/...", "clienttimeout/facts/...", "clienttimeout/fallback")
+		"clienttimeout/indirect/...", "clienttimeout/testpkgs/...", "clienttimeout/facts/...", "clienttimeout/fallback", "clienttimeout/transport")
 }
 
 func TestSuggestedFixes(t *testing.T) {
