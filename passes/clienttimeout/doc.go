@@ -15,14 +15,21 @@
 //   - a zero-value variable of type http.Client that is used;
 //   - struct literals whose embedded http.Client is left without a Timeout;
 //   - uses of http.DefaultClient and calls of http.Get, http.Head, http.Post
-//     and http.PostForm, which use the default client (not in _test.go files
-//     unless -clienttimeout.tests is set; -clienttimeout.default-client=false
-//     turns this part off);
+//     and http.PostForm, which use the default client
+//     (-clienttimeout.default-client=false turns this part off);
 //   - calls of a function from another module that returns a client with no
 //     Timeout, since the user cannot fix the function itself.
 //
 // A client whose Timeout is assigned later in the same function, one given a
-// non-constant Timeout, and a copy of another client are not reported.
+// non-constant Timeout, a copy of another client, and a client handed to a
+// function that sets its Timeout (or to code the analysis cannot see) are not
+// reported. Nor is a client whose Transport is a type of its package that
+// answers in-process, nor a default or Timeout-less client used only as a nil
+// fallback (if c == nil { c = http.DefaultClient }) in a function whose every
+// request carries its caller's context. Tests are left alone: _test.go files
+// and packages that exist for tests (a non-test file imports testing or
+// starts an httptest server) are not reported unless -clienttimeout.tests is
+// set.
 //
 // WRONG:
 //
@@ -59,14 +66,21 @@ strands one more goroutine. The analyzer reports:
   - a zero-value variable of type http.Client that is used;
   - struct literals whose embedded http.Client is left without a Timeout;
   - uses of http.DefaultClient and calls of http.Get, http.Head, http.Post
-    and http.PostForm, which use the default client (not in _test.go files
-    unless -clienttimeout.tests is set; -clienttimeout.default-client=false
-    turns this part off);
+    and http.PostForm, which use the default client
+    (-clienttimeout.default-client=false turns this part off);
   - calls of a function from another module that returns a client with no
     Timeout, since the user cannot fix the function itself.
 
 A client whose Timeout is assigned later in the same function, one given a
-non-constant Timeout, and a copy of another client are not reported.
+non-constant Timeout, a copy of another client, and a client handed to a
+function that sets its Timeout (or to code the analysis cannot see) are not
+reported. Nor is a client whose Transport is a type of its package that
+answers in-process, nor a default or Timeout-less client used only as a nil
+fallback (if c == nil { c = http.DefaultClient }) in a function whose every
+request carries its caller's context. Tests are left alone: _test.go files
+and packages that exist for tests (a non-test file imports testing or
+starts an httptest server) are not reported unless -clienttimeout.tests is
+set.
 
 WRONG:
 
