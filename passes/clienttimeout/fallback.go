@@ -174,8 +174,8 @@ func requestOf(call *ssa.CallCommon) (ssa.Value, sendKind) {
 			return args[0], sendsBound
 		}
 	case "Get", "Head", "Post", "PostForm":
-		if !call.IsInvoke() {
-			return nil, sendsUnbound
+		if !call.IsInvoke() || returnsResponse(call.Signature()) {
+			return nil, sendsUnbound // an interface's too, if it answers with an *http.Response
 		}
 	}
 	return nil, sendsNothing
@@ -350,6 +350,19 @@ func isFunc(fn *ssa.Function, pkg, recv, name string) bool {
 	}
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Name() == recv
+}
+
+// returnsResponse reports whether sig's first result is *http.Response.
+func returnsResponse(sig *types.Signature) bool {
+	if sig.Results().Len() == 0 {
+		return false
+	}
+	p, ok := types.Unalias(sig.Results().At(0).Type()).(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := types.Unalias(p.Elem()).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == "Response"
 }
 
 // isRequestPtr reports whether t is *http.Request.

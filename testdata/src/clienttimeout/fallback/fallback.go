@@ -183,3 +183,34 @@ func withoutCancel(ctx context.Context, hc *http.Client, url string) (*http.Resp
 	}
 	return hc.Do(req)
 }
+
+// getter is the part of a client this package uses.
+type getter interface {
+	Do(*http.Request) (*http.Response, error)
+	Get(url string) (*http.Response, error)
+}
+
+func throughInterface(ctx context.Context, g getter, url string) (*http.Response, error) {
+	if g == nil {
+		g = http.DefaultClient // want `http.DefaultClient has no Timeout`
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := g.Do(req); err != nil {
+		return nil, err
+	}
+	return g.Get(url) // an interface's Get answering an *http.Response: no context
+}
+
+func doerOnly(ctx context.Context, g getter, url string) (*http.Response, error) {
+	if g == nil {
+		g = http.DefaultClient // ok: the interface's Do sends a request with the caller's ctx
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return g.Do(req)
+}
