@@ -89,6 +89,7 @@ func (c *command) usage(w io.Writer) {
 Usage:
   %[1]s [flags] packages...     analyze packages (patterns as for go build)
   %[1]s help [pass]             show this help, or a pass's documentation
+  %[1]s lsp [-gopls=path]       language server for editors (see the README)
   go vet -vettool=$(command -v %[1]s) [flags] packages...
   go fix -fixtool=$(command -v %[1]s) [flags] packages...
 

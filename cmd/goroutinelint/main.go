@@ -42,6 +42,9 @@ func main() {
 	if isVetCall(args) {
 		os.Exit(runVetTool())
 	}
+	if isGoplsName(os.Args[0]) {
+		os.Exit(runAsGopls(args, os.Stdin, os.Stdout, os.Stderr))
+	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", progName, err)
@@ -113,6 +116,9 @@ func run(args []string, stdout, stderr io.Writer, cwd string) (code int) {
 	c := newCommand(stdout, stderr, cwd)
 	if len(args) > 0 && args[0] == "help" {
 		return c.help(args[1:])
+	}
+	if len(args) > 0 && args[0] == "lsp" {
+		return runLSP(args[1:], os.Stdin, stdout, stderr)
 	}
 	if err := c.flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

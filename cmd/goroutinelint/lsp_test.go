@@ -1,0 +1,314 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/goroutinelint/goroutinelint/internal/jsonrpc2"
+)
+
+// lspFixture is a package whose only channel is buffered: sending on
+// résultat cannot block. Removing ", 1" makes the send leak when ctx ends
+// first. The channel's name is not ASCII, so UTF-16 columns differ from
+// byte columns on the lines that name it.
+const lspFixture = `package leaky
+
+import "context"
+
+// First returns work's error, or ctx's if ctx ends first.
+func First(ctx context.Context, work func() error) error {
+	résultat := make(chan error, 1)
+	go func() {
+		résultat <- work()
+	}()
+	select {
+	case err := <-résultat:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+`
+
+// lspMessage is what the test reads of a server message.
+type lspMessage struct {
+	ID     json.RawMessage `json:"id"`
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+	Result json.RawMessage `json:"result"`
+	Error  *jsonrpc2.Error `json:"error"`
+}
+
+// lspClient drives a language server over its stdio.
+type lspClient struct {
+	t      *testing.T
+	w      io.Writer
+	msgs   chan lspMessage
+	nextID int
+}
+
+// startLSP starts the binary with args in dir and returns a client for it
+// and the running command.
+func startLSP(t *testing.T, dir string, args ...string) (*lspClient, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Dir = dir
+	cmd.Env = cleanEnv(t)
+	cmd.Stderr = &testLog{t}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	c := &lspClient{t: t, w: stdin, msgs: make(chan lspMessage, 100)}
+	go func() {
+		defer close(c.msgs)
+		r := bufio.NewReader(stdout)
+		for {
+			body, err := jsonrpc2.ReadMessage(r)
+			if err != nil {
+				return
+			}
+			var m lspMessage
+			if err := json.Unmarshal(body, &m); err != nil {
+				t.Errorf("server sent invalid JSON: %v: %s", err, body)
+				return
+			}
+			c.msgs <- m
+		}
+	}()
+	return c, cmd
+}
+
+// testLog writes a server's stderr to the test log.
+type testLog struct{ t *testing.T }
+
+func (l *testLog) Write(p []byte) (int, error) {
+	l.t.Logf("server: %s", strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// send writes one message.
+func (c *lspClient) send(msg map[string]any) {
+	c.t.Helper()
+	msg["jsonrpc"] = "2.0"
+	body, err := json.Marshal(msg)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if err := jsonrpc2.WriteMessage(c.w, body); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// notify sends a notification.
+func (c *lspClient) notify(method string, params any) {
+	c.t.Helper()
+	c.send(map[string]any{"method": method, "params": params})
+}
+
+// call sends a request and returns its result, answering the server's
+// requests meanwhile with null.
+func (c *lspClient) call(method string, params any) json.RawMessage {
+	c.t.Helper()
+	c.nextID++
+	id := c.nextID
+	c.send(map[string]any{"id": id, "method": method, "params": params})
+	m := c.await(fmt.Sprintf("response to %s", method), func(m lspMessage) bool { return string(m.ID) == fmt.Sprint(id) && m.Method == "" })
+	if m.Error != nil {
+		c.t.Fatalf("%s: %v", method, m.Error)
+	}
+	return m.Result
+}
+
+// await returns the first message for which match holds, failing the test
+// after a minute.
+func (c *lspClient) await(what string, match func(lspMessage) bool) lspMessage {
+	c.t.Helper()
+	timeout := time.After(time.Minute)
+	for {
+		select {
+		case m, ok := <-c.msgs:
+			if !ok {
+				c.t.Fatalf("server closed its output while waiting for %s", what)
+			}
+			if m.Method != "" && len(m.ID) > 0 {
+				c.send(map[string]any{"id": m.ID, "result": nil}) // a request of the server
+			}
+			if match(m) {
+				return m
+			}
+		case <-timeout:
+			c.t.Fatalf("no %s within a minute", what)
+		}
+	}
+}
+
+// testDiagnostic is what the test checks of a diagnostic.
+type testDiagnostic struct {
+	Range struct {
+		Start struct{ Line, Character int } `json:"start"`
+		End   struct{ Line, Character int } `json:"end"`
+	} `json:"range"`
+	Message            string            `json:"message"`
+	Source             string            `json:"source"`
+	Code               string            `json:"code"`
+	RelatedInformation []json.RawMessage `json:"relatedInformation"`
+}
+
+// diagnostics waits for the next publication for uri and returns it.
+func (c *lspClient) diagnostics(uri string) []testDiagnostic {
+	c.t.Helper()
+	m := c.await("diagnostics for "+uri, func(m lspMessage) bool {
+		return m.Method == "textDocument/publishDiagnostics" && strings.Contains(string(m.Params), fmt.Sprintf("%q", uri))
+	})
+	var p struct {
+		Diagnostics []testDiagnostic `json:"diagnostics"`
+	}
+	if err := json.Unmarshal(m.Params, &p); err != nil {
+		c.t.Fatal(err)
+	}
+	return p.Diagnostics
+}
+
+// lspModule writes a module holding the fixture and returns its directory
+// and the fixture file's path.
+func lspModule(t *testing.T) (string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "leaky", "leaky.go")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/lsp\n\ngo 1.26.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(lspFixture), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, file
+}
+
+// TestLSPExchange speaks LSP to "goroutinelint lsp" over pipes: initialize,
+// didOpen of a clean file, a didChange (no save) that makes the send leak
+// in the unsaved buffer, the quick fix through codeAction, a second
+// didChange that applies it, then shutdown and exit.
+func TestLSPExchange(t *testing.T) {
+	t.Parallel()
+	dir, file := lspModule(t)
+	c, cmd := startLSP(t, dir, "lsp", "-debounce=20ms")
+	uri := "file://" + filepath.ToSlash(file)
+
+	var init struct {
+		Capabilities struct {
+			PositionEncoding   string `json:"positionEncoding"`
+			CodeActionProvider struct {
+				CodeActionKinds []string `json:"codeActionKinds"`
+			} `json:"codeActionProvider"`
+		} `json:"capabilities"`
+	}
+	res := c.call("initialize", map[string]any{
+		"processId": os.Getpid(), "rootUri": "file://" + filepath.ToSlash(dir),
+		"capabilities": map[string]any{"general": map[string]any{"positionEncodings": []string{"utf-16"}}},
+	})
+	if err := json.Unmarshal(res, &init); err != nil {
+		t.Fatal(err)
+	}
+	if init.Capabilities.PositionEncoding != "utf-16" || strings.Join(init.Capabilities.CodeActionProvider.CodeActionKinds, ",") != "quickfix" {
+		t.Errorf("initialize result %s: want utf-16 positions and quick fixes", res)
+	}
+	c.notify("initialized", map[string]any{})
+
+	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "go", "version": 1, "text": lspFixture}})
+	if d := c.diagnostics(uri); len(d) != 0 {
+		t.Fatalf("clean file: diagnostics %+v, want none", d)
+	}
+
+	// Line 7 (zero-based 6) is "\trésultat := make(chan error, 1)"; ", 1"
+	// starts at UTF-16 character 28 (byte offset 29 in the line).
+	const makeLine, bufStart, bufEnd = 6, 28, 31
+	change := func(version int, start, end int, text string) {
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument": map[string]any{"uri": uri, "version": version},
+			"contentChanges": []any{map[string]any{
+				"range": map[string]any{"start": map[string]int{"line": makeLine, "character": start}, "end": map[string]int{"line": makeLine, "character": end}},
+				"text":  text,
+			}},
+		})
+	}
+	change(2, bufStart, bufEnd, "")
+	diags := c.diagnostics(uri)
+	if len(diags) != 1 {
+		t.Fatalf("unsaved leaky buffer: diagnostics %+v, want one", diags)
+	}
+	d := diags[0]
+	// "\t\trésultat <- work()": the arrow is at UTF-16 character 11 (byte 12).
+	if d.Range.Start.Line != 8 || d.Range.Start.Character != 11 || d.Source != "goroutinelint" || d.Code != "unguardedsend" ||
+		!strings.HasPrefix(d.Message, "send on résultat may block forever") || len(d.RelatedInformation) != 2 {
+		t.Errorf("diagnostic %+v: want unguardedsend's at 8:11 with two related locations", d)
+	}
+	if data, _ := os.ReadFile(file); string(data) != lspFixture {
+		t.Error("the file on disk changed; the change was to be analysed unsaved")
+	}
+
+	res = c.call("textDocument/codeAction", map[string]any{
+		"textDocument": map[string]any{"uri": uri},
+		"range":        d.Range,
+		"context":      map[string]any{"diagnostics": []any{}},
+	})
+	var actions []struct {
+		Title string `json:"title"`
+		Kind  string `json:"kind"`
+		Edit  struct {
+			Changes map[string][]struct {
+				Range struct {
+					Start struct{ Line, Character int } `json:"start"`
+					End   struct{ Line, Character int } `json:"end"`
+				} `json:"range"`
+				NewText string `json:"newText"`
+			} `json:"changes"`
+		} `json:"edit"`
+	}
+	if err := json.Unmarshal(res, &actions); err != nil {
+		t.Fatal(err)
+	}
+	if len(actions) != 1 || actions[0].Kind != "quickfix" || len(actions[0].Edit.Changes[uri]) != 1 {
+		t.Fatalf("code actions %s: want one quick fix editing %s", res, uri)
+	}
+	edit := actions[0].Edit.Changes[uri][0]
+	if edit.Range.Start.Line != makeLine || edit.Range.Start.Character != bufStart || edit.Range.End != edit.Range.Start || edit.NewText != ", 1" {
+		t.Fatalf("fix %+v: want \", 1\" inserted at %d:%d", edit, makeLine, bufStart)
+	}
+	change(3, edit.Range.Start.Character, edit.Range.End.Character, edit.NewText)
+	if d := c.diagnostics(uri); len(d) != 0 {
+		t.Errorf("after the quick fix: diagnostics %+v, want none", d)
+	}
+
+	if res := c.call("shutdown", nil); string(res) != "null" {
+		t.Errorf("shutdown result %s, want null", res)
+	}
+	c.notify("exit", nil)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("server exit: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("server did not exit after shutdown and exit")
+	}
+}
