@@ -16,15 +16,13 @@ import (
 )
 
 // lspFixture is a package whose only channel is buffered: sending on
-// résultat cannot block. Removing ", 1" makes the send leak when ctx ends
-// first. The channel's name is not ASCII, so UTF-16 columns differ from
+// résultat cannot block. Removing ", 1" makes the send leak when done is
+// closed first. The channel's name is not ASCII, so UTF-16 columns differ from
 // byte columns on the lines that name it.
 const lspFixture = `package leaky
 
-import "context"
-
-// First returns work's error, or ctx's if ctx ends first.
-func First(ctx context.Context, work func() error) error {
+// First returns work's error, or nil if done is closed first.
+func First(done <-chan struct{}, work func() error) error {
 	résultat := make(chan error, 1)
 	go func() {
 		résultat <- work()
@@ -32,8 +30,8 @@ func First(ctx context.Context, work func() error) error {
 	select {
 	case err := <-résultat:
 		return err
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-done:
+		return nil
 	}
 }
 `
@@ -237,9 +235,9 @@ func TestLSPExchange(t *testing.T) {
 		t.Fatalf("clean file: diagnostics %+v, want none", d)
 	}
 
-	// Line 7 (zero-based 6) is "\trésultat := make(chan error, 1)"; ", 1"
+	// Line 5 (zero-based 4) is "\trésultat := make(chan error, 1)"; ", 1"
 	// starts at UTF-16 character 28 (byte offset 29 in the line).
-	const makeLine, bufStart, bufEnd = 6, 28, 31
+	const makeLine, bufStart, bufEnd = 4, 28, 31
 	change := func(version int, start, end int, text string) {
 		c.notify("textDocument/didChange", map[string]any{
 			"textDocument": map[string]any{"uri": uri, "version": version},
@@ -256,9 +254,9 @@ func TestLSPExchange(t *testing.T) {
 	}
 	d := diags[0]
 	// "\t\trésultat <- work()": the arrow is at UTF-16 character 11 (byte 12).
-	if d.Range.Start.Line != 8 || d.Range.Start.Character != 11 || d.Source != "goroutinelint" || d.Code != "unguardedsend" ||
+	if d.Range.Start.Line != 6 || d.Range.Start.Character != 11 || d.Source != "goroutinelint" || d.Code != "unguardedsend" ||
 		!strings.HasPrefix(d.Message, "send on résultat may block forever") || len(d.RelatedInformation) != 2 {
-		t.Errorf("diagnostic %+v: want unguardedsend's at 8:11 with two related locations", d)
+		t.Errorf("diagnostic %+v: want unguardedsend's at 6:11 with two related locations", d)
 	}
 	if data, _ := os.ReadFile(file); string(data) != lspFixture {
 		t.Error("the file on disk changed; the change was to be analysed unsaved")
