@@ -213,7 +213,9 @@ func TestProxy(t *testing.T) {
 	clientR, fromProxy := io.Pipe()
 	done := make(chan error, 1)
 	opts := Options{VetTool: self, PassFlags: testPassFlags, Debounce: 10 * time.Millisecond, Log: func(msg string) { t.Log(msg) }}
-	go func() { done <- Proxy(context.Background(), toProxy, fromProxy, os.Stderr, self, []string{"fake-gopls"}, opts) }()
+	go func() {
+		done <- Proxy(context.Background(), toProxy, fromProxy, os.Stderr, self, []string{"fake-gopls"}, opts)
+	}()
 	c := newTestClient(t, clientR, clientW)
 
 	res := c.call("initialize", map[string]any{
