@@ -310,3 +310,102 @@ func TestLSPExchange(t *testing.T) {
 		t.Error("server did not exit after shutdown and exit")
 	}
 }
+
+func TestGoplsServes(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args  string
+		serve bool
+	}{
+		{"", true},
+		{"-mode=stdio", true},
+		{"-mode=stdio -rpc.trace -logfile /tmp/x", true},
+		{"serve -listen=:1", true},
+		{"-v serve", true},
+		{"version -json", false},
+		{"-remote auto version", false},
+		{"check a.go", false},
+		{"-- version", false},
+	} {
+		if got := goplsServes(strings.Fields(tt.args)); got != tt.serve {
+			t.Errorf("goplsServes(%q) = %v, want %v", tt.args, got, tt.serve)
+		}
+	}
+	if !isGoplsName("/x/bin/gopls") || !isGoplsName(`gopls.exe`) || isGoplsName("/x/gopls-real") {
+		t.Error("isGoplsName: want gopls and gopls.exe only")
+	}
+}
+
+// TestAsGopls invokes the binary as VS Code's Go extension invokes the
+// server named in go.alternateTools, under the name gopls: "version -json"
+// runs the real gopls (here a script) with the same arguments, and
+// "-mode=stdio" with the extension's flags starts the proxy in front of
+// it (the script serves LSP by running "goroutinelint lsp").
+func TestAsGopls(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	dir := t.TempDir()
+	gopls := filepath.Join(dir, "gopls")
+	if err := os.Symlink(bin, gopls); err != nil {
+		t.Fatal(err)
+	}
+	argsFile := filepath.Join(dir, "args")
+	script := filepath.Join(dir, "real-gopls")
+	err := os.WriteFile(script, []byte(`#!/bin/sh
+echo "$@" >> `+argsFile+`
+if [ "$1" = version ]; then echo '{"GoVersion":"go1.26","Version":"v0.23.0"}'; exit 0; fi
+exec `+bin+` lsp
+`), 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := []string{goplsEnv + "=" + script}
+	r := execEnv(t, dir, env, gopls, "version", "-json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"Version":"v0.23.0"`) {
+		t.Errorf("gopls version -json: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+
+	cmd := exec.Command(gopls, "-mode=stdio", "-rpc.trace")
+	cmd.Dir = dir
+	cmd.Env = append(cleanEnv(t), env...)
+	cmd.Stderr = &testLog{t}
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	c := &lspClient{t: t, w: stdin, msgs: make(chan lspMessage, 100)}
+	go func() {
+		defer close(c.msgs)
+		br := bufio.NewReader(stdout)
+		for {
+			body, err := jsonrpc2.ReadMessage(br)
+			if err != nil {
+				return
+			}
+			var m lspMessage
+			json.Unmarshal(body, &m)
+			c.msgs <- m
+		}
+	}()
+	res := c.call("initialize", map[string]any{"processId": os.Getpid(), "capabilities": map[string]any{}})
+	if !strings.Contains(string(res), `"quickfix"`) || !strings.Contains(string(res), `"name":"goroutinelint"`) {
+		t.Errorf("initialize through the proxy: %s", res)
+	}
+	c.call("shutdown", nil)
+	c.notify("exit", nil)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("proxy exit: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("the proxy did not exit after shutdown and exit")
+	}
+	if got := readFile(t, argsFile); got != "version -json\n-mode=stdio -rpc.trace\n" {
+		t.Errorf("the real gopls got arguments %q, want the extension's, unchanged", got)
+	}
+}
