@@ -1,0 +1,3 @@
+module example.com/lspeditor
+
+go 1.26.0
