@@ -47,7 +47,7 @@ type lspMessage struct {
 
 // lspClient drives a language server over its stdio.
 type lspClient struct {
-	t      *testing.T
+	t      testing.TB
 	w      io.Writer
 	msgs   chan lspMessage
 	nextID int
@@ -57,9 +57,16 @@ type lspClient struct {
 // and the running command.
 func startLSP(t *testing.T, dir string, args ...string) (*lspClient, *exec.Cmd) {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
+	return startServer(t, binary(t), cleanEnv(t), dir, args...)
+}
+
+// startServer starts bin with args in dir and env and returns a client for
+// it and the running command.
+func startServer(t testing.TB, bin string, env []string, dir string, args ...string) (*lspClient, *exec.Cmd) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	cmd.Env = cleanEnv(t)
+	cmd.Env = env
 	cmd.Stderr = &testLog{t}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -94,7 +101,7 @@ func startLSP(t *testing.T, dir string, args ...string) (*lspClient, *exec.Cmd) 
 }
 
 // testLog writes a server's stderr to the test log.
-type testLog struct{ t *testing.T }
+type testLog struct{ t testing.TB }
 
 func (l *testLog) Write(p []byte) (int, error) {
 	l.t.Logf("server: %s", strings.TrimSpace(string(p)))
@@ -186,7 +193,7 @@ func (c *lspClient) diagnostics(uri string) []testDiagnostic {
 
 // lspModule writes a module holding the fixture and returns its directory
 // and the fixture file's path.
-func lspModule(t *testing.T) (string, string) {
+func lspModule(t testing.TB) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "leaky", "leaky.go")
@@ -407,5 +414,43 @@ exec `+bin+` lsp
 	}
 	if got := readFile(t, argsFile); got != "version -json\n-mode=stdio -rpc.trace\n" {
 		t.Errorf("the real gopls got arguments %q, want the extension's, unchanged", got)
+	}
+}
+
+// BenchmarkLSPSave measures what the user waits for after saving: from an
+// edited-and-saved file (didChange, then didSave) to its findings
+// published, once the first analysis is done. Iterations alternate the
+// leaky and the fixed version of the fixture, so each publishes a change.
+// The target is 2 s on the project's machines.
+func BenchmarkLSPSave(b *testing.B) {
+	bin, err := buildOnce()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir, file := lspModule(b)
+	c, _ := startServer(b, bin, os.Environ(), dir, "lsp")
+	uri := "file://" + filepath.ToSlash(file)
+	c.call("initialize", map[string]any{"processId": os.Getpid(), "capabilities": map[string]any{}})
+	c.notify("initialized", map[string]any{})
+	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "go", "version": 1, "text": lspFixture}})
+	c.diagnostics(uri) // the first analysis
+	leaky := strings.Replace(lspFixture, "make(chan error, 1)", "make(chan error)", 1)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		text, want := leaky, 1
+		if i%2 == 1 {
+			text, want = lspFixture, 0
+		}
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": uri, "version": i + 2},
+			"contentChanges": []any{map[string]any{"text": text}},
+		})
+		c.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": uri}})
+		for len(c.diagnostics(uri)) != want {
+			// a publication from before the save: wait for the next
+		}
 	}
 }
