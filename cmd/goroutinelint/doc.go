@@ -6,6 +6,7 @@
 //
 //	goroutinelint [flags] packages...
 //	goroutinelint help [pass]
+//	goroutinelint lsp [-debounce=d] [-gopls=path [gopls args...]]
 //	go vet -vettool=$(command -v goroutinelint) [flags] packages...
 //	go fix -fixtool=$(command -v goroutinelint) [flags] packages...
 //
@@ -25,6 +26,17 @@
 // with -fix. Facts about dependencies cross packages in both modes, so a
 // client built without a Timeout in another module is reported where it is
 // used.
+//
+// goroutinelint lsp is a language server on stdin and stdout: it analyses
+// the package of each Go file the editor opens, changes (unsaved buffers
+// included) and saves, publishes the findings as diagnostics and offers
+// their suggested fixes as quick-fix code actions. With -gopls it starts
+// that gopls and stands in front of it, relaying every message and adding
+// its diagnostics and code actions to gopls's. Invoked under the name
+// gopls, as VS Code's Go extension invokes go.alternateTools, the binary
+// is that proxy for gopls's serving command lines (-mode=stdio, serve) and
+// runs the gopls named by $GOROUTINELINT_GOPLS for every other command.
+// The README's Editors section has each editor's setup and the settings.
 //
 // # Flags
 //
