@@ -61,7 +61,7 @@ type lspDiag struct {
 // Diagnostics on integration/testdata/lsp/leaky/leaky.go.
 var (
 	wantOurs   = lspDiag{16, 8, "send on errc may block forever: the receiver returns on another select case without receiving", "goroutinelint"}
-	wantPrintf = lspDiag{8, 2, "fmt.Printf format %d has arg name of wrong type string", "printf"}
+	wantPrintf = lspDiag{8, 14, "fmt.Printf format %d has arg name of wrong type string", "printf"}
 )
 
 // runNeovimLSP starts headless Neovim on a copy of the fixture with the
