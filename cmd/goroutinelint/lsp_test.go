@@ -209,8 +209,9 @@ func lspModule(t testing.TB) (string, string) {
 
 // TestLSPExchange speaks LSP to "goroutinelint lsp" over pipes: initialize,
 // didOpen of a clean file, a didChange (no save) that makes the send leak
-// in the unsaved buffer, the quick fix through codeAction, a second
-// didChange that applies it, then shutdown and exit.
+// in the unsaved buffer, a setting that turns the check off and on, the
+// quick fix through codeAction, a second didChange that applies it, then
+// shutdown and exit.
 func TestLSPExchange(t *testing.T) {
 	t.Parallel()
 	dir, file := lspModule(t)
@@ -267,6 +268,17 @@ func TestLSPExchange(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(file); string(data) != lspFixture {
 		t.Error("the file on disk changed; the change was to be analysed unsaved")
+	}
+
+	// Settings named like the flags: -unguardedsend=false silences the
+	// finding, and back to the defaults brings it back.
+	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"goroutinelint": map[string]any{"unguardedsend": false}}})
+	if d := c.diagnostics(uri); len(d) != 0 {
+		t.Errorf("with unguardedsend off: diagnostics %+v, want none", d)
+	}
+	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"goroutinelint": map[string]any{}}})
+	if d := c.diagnostics(uri); len(d) != 1 {
+		t.Fatalf("with the default settings again: diagnostics %+v, want one", d)
 	}
 
 	res = c.call("textDocument/codeAction", map[string]any{
