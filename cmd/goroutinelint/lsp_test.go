@@ -103,6 +103,7 @@ func startServer(t testing.TB, bin string, env []string, dir string, args ...str
 // testLog writes a server's stderr to the test log.
 type testLog struct{ t testing.TB }
 
+// Write implements io.Writer.
 func (l *testLog) Write(p []byte) (int, error) {
 	l.t.Logf("server: %s", strings.TrimSpace(string(p)))
 	return len(p), nil
