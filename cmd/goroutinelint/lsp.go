@@ -93,10 +93,16 @@ func isGoplsName(arg0 string) bool {
 }
 
 // goplsServes reports whether a gopls command line starts the language
-// server: no subcommand (gopls's default is serve, as "gopls -mode=stdio"
-// relies on) or "serve". Flags before the subcommand are skipped, with
-// the value of those that take one.
+// server on stdio: no subcommand (gopls's default is serve, as "gopls
+// -mode=stdio" relies on) or "serve", and no -listen (a server on a
+// socket, which the proxy cannot stand in front of). Flags before the
+// subcommand are skipped, with the value of those that take one.
 func goplsServes(args []string) bool {
+	for _, arg := range args {
+		if strings.HasPrefix(arg, "-listen") || strings.HasPrefix(arg, "--listen") {
+			return false
+		}
+	}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {
