@@ -32,6 +32,8 @@ type command struct {
 	tests   bool   // -test
 	tags    string // -tags
 	version bool   // -V, -version
+
+	wholeProgram bool // -whole-program: the in-process driver, without go vet and its cache
 }
 
 // newCommand returns a command whose flag set knows the driver's flags and,
@@ -54,6 +56,7 @@ func newCommand(stdout, stderr io.Writer, cwd string) *command {
 	fs.BoolVar(&c.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing files")
 	fs.BoolVar(&c.tests, "test", true, "also analyze the packages' test files")
 	fs.StringVar(&c.tags, "tags", "", "comma-separated `list` of build tags")
+	fs.BoolVar(&c.wholeProgram, "whole-program", false, "analyze every package in this process, without go vet's per-package processes and cache (needs memory for the whole program)")
 	fs.BoolVar(&c.version, "V", false, "print the version and exit")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	for _, a := range c.analyzers {

@@ -37,7 +37,13 @@ func usesFacts(analyzers []*analysis.Analyzer) bool {
 // to analyze. It prints load, list and type errors anywhere in the import
 // graph and returns false if there were any.
 func (c *command) load(patterns []string, analyzers []*analysis.Analyzer) ([]*packages.Package, bool) {
-	cfg := &packages.Config{Mode: loadMode(analyzers), Tests: c.tests, Dir: c.cwd}
+	return c.loadWith(patterns, loadMode(analyzers))
+}
+
+// loadWith is load with an explicit mode: the go vet driver loads only
+// names and files to word go vet's warnings as this driver does.
+func (c *command) loadWith(patterns []string, mode packages.LoadMode) ([]*packages.Package, bool) {
+	cfg := &packages.Config{Mode: mode, Tests: c.tests, Dir: c.cwd}
 	if c.tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + c.tags}
 	}

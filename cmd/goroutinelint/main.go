@@ -100,6 +100,15 @@ func isBoolFlag(f *flag.Flag) bool {
 // the package the config describes and exits.
 func runVetTool() (code int) {
 	defer recoverInternal(os.Stderr, &code)
+	args, done, err := driverVetCall(os.Args[1:], os.Stdout)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", progName, err)
+		return exitError
+	}
+	if done {
+		return exitClean // answered for the standalone driver
+	}
+	os.Args = append(os.Args[:1], args...)
 	analyzers := analyzer.All(analyzer.DefaultConfig())
 	if isStdDependency(os.Args[1:]) {
 		analyzers = analyzer.ForStdDependency(analyzer.DefaultConfig())
@@ -162,6 +171,16 @@ func (c *command) checkFlags() string {
 // analyze loads the packages matching patterns, runs the selected passes
 // and prints, or fixes, what they find.
 func (c *command) analyze(patterns []string) int {
+	if !c.wholeProgram {
+		return c.analyzeVet(patterns)
+	}
+	return c.analyzeProgram(patterns)
+}
+
+// analyzeProgram is the whole-program driver (-whole-program): it loads
+// every package with syntax and analyzes them in this process, with
+// nothing cached between runs. Memory grows with the whole program.
+func (c *command) analyzeProgram(patterns []string) int {
 	analyzers := c.selected()
 	guardRuns(analyzers, c.stderr)
 	pkgs, ok := c.load(patterns, analyzers)
@@ -176,16 +195,7 @@ func (c *command) analyze(patterns []string) int {
 	if !c.reportFailures(graph) {
 		return exitError
 	}
-	findings := c.collect(graph)
-	switch {
-	case c.fix:
-		return c.applyFixes(findings)
-	case c.json:
-		return c.printJSON(findings)
-	case c.sarif:
-		return c.printSARIF(analyzers, findings)
-	}
-	return c.printText(findings)
+	return c.render(analyzers, c.collect(graph))
 }
 
 // reportFailures prints the passes that failed, other than by a failed

@@ -269,6 +269,7 @@ func TestAnalyzePanic(t *testing.T) {
 	boom := &analysis.Analyzer{Name: "boom", Doc: "boom", Run: func(*analysis.Pass) (any, error) { panic("odd code") }}
 	c.analyzers = []*analysis.Analyzer{boom}
 	c.enabled = map[*analysis.Analyzer]*passFlag{boom: new(passFlag)}
+	c.wholeProgram = true // the go vet driver runs the real suite in a child process
 	if code := c.analyze([]string{"./..."}); code != exitError {
 		t.Errorf("exit code %d, want 2", code)
 	}
