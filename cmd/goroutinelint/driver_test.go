@@ -1,0 +1,183 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// leakyFunc is a function with one unguardedsend finding, named name.
+func leakyFunc(name string) string {
+	return fmt.Sprintf(`
+func %s(ctx context.Context) int {
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	select {
+	case v := <-ch:
+		return v
+	case <-ctx.Done():
+		return 0
+	}
+}
+`, name)
+}
+
+// writeModule writes a module example.com/m into a new directory and
+// returns it: package a with a finding in its own file, one in an
+// internal test file and one in an external test package; package b,
+// which imports a; package c, which imports neither.
+func writeModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":       "module example.com/m\n\ngo 1.26.0\n",
+		"a/a.go":       "package a\n\nimport \"context\"\n" + leakyFunc("A"),
+		"a/a_test.go":  "package a\n\nimport \"context\"\n" + leakyFunc("inTest"),
+		"a/ax_test.go": "package a_test\n\nimport \"context\"\n" + leakyFunc("inXTest"),
+		"b/b.go":       "package b\n\nimport (\n\t\"context\"\n\n\t\"example.com/m/a\"\n)\n\nfunc B(ctx context.Context) int { return a.A(ctx) }\n",
+		"c/c.go":       "package c\n\nimport \"context\"\n" + leakyFunc("C"),
+		"c/c_test.go":  "package c\n\nimport \"testing\"\n\nfunc TestC(t *testing.T) {}\n",
+		"b/b_test.go":  "package b\n\nimport \"testing\"\n\nfunc TestB(t *testing.T) {}\n",
+	}
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestDriversAgree runs the go vet driver and the whole-program driver
+// (-whole-program) with the same flags on a module with test files and
+// on the repository's examples, and checks that they print byte-identical
+// output and exit alike (issue 16).
+func TestDriversAgree(t *testing.T) {
+	t.Parallel()
+	m := writeModule(t)
+	app := fixture(t)
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		dir  string
+		args []string
+	}{
+		{m, []string{"./..."}},
+		{m, []string{"-test=false", "-sarif", "./..."}},
+		{m, []string{"-fix", "-diff", "./..."}},
+		{m, []string{"-unguardedsend=false", "-json", "./..."}},
+		{app, []string{"-sarif", "./..."}},
+		{app, []string{"-json", "-clienttimeout.default-client=false", "./..."}},
+		{repo, []string{"-json", "./examples/..."}},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.dir)+" "+strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			vet := lint(t, tt.dir, tt.args...)
+			whole := lint(t, tt.dir, append([]string{"-whole-program"}, tt.args...)...)
+			if vet != whole {
+				t.Errorf("goroutinelint %s: the drivers differ:\nexit codes %d (go vet) and %d (whole program)\nstdout:\n%s\n---\n%s\nstderr:\n%s\n---\n%s",
+					strings.Join(tt.args, " "), vet.code, whole.code, vet.stdout, whole.stdout, vet.stderr, whole.stderr)
+			}
+			if vet.code != 1 && !slices.Contains(tt.args, "-unguardedsend=false") {
+				t.Errorf("exit code %d, want 1 (findings)\nstderr:\n%s", vet.code, vet.stderr)
+			}
+		})
+	}
+}
+
+// TestNoTests checks what -test=false leaves out: the findings in _test.go
+// files and in external test packages.
+func TestNoTests(t *testing.T) {
+	t.Parallel()
+	m := writeModule(t)
+	with, without := lint(t, m, "./..."), lint(t, m, "-test=false", "./...")
+	for _, name := range []string{"a/a_test.go", "a/ax_test.go"} {
+		if !strings.Contains(with.stderr, name+":") {
+			t.Errorf("default run: no finding in %s\n%s", name, with.stderr)
+		}
+		if strings.Contains(without.stderr, name) {
+			t.Errorf("-test=false: finding in %s\n%s", name, without.stderr)
+		}
+	}
+	for _, name := range []string{"a/a.go", "c/c.go"} {
+		if !strings.Contains(without.stderr, name+":") {
+			t.Errorf("-test=false: no finding in %s\n%s", name, without.stderr)
+		}
+	}
+}
+
+// TestCacheReuse checks that a second run on unchanged code analyses no
+// package, replaying go vet's cached results, and that after editing a
+// file of package a only a, its test variants and its importer b run
+// again (issue 16). The packages analysed are the vet tool's own log
+// (GOROUTINELINT_DEBUG=analysed), so a replayed package cannot be counted.
+func TestCacheReuse(t *testing.T) {
+	t.Parallel()
+	m := writeModule(t)
+	bin := binary(t)
+	debug := []string{envDebug + "=analysed"}
+	first := execEnv(t, m, debug, bin, "./...")
+	if first.code != 1 {
+		t.Fatalf("first run: exit code %d, want 1\n%s", first.code, first.stderr)
+	}
+	second := execEnv(t, m, debug, bin, "./...")
+	if got := analysed(second.stderr); len(got) != 0 {
+		t.Errorf("second run analysed %q, want nothing", got)
+	}
+	if findings(first.stderr) != findings(second.stderr) || first.code != second.code {
+		t.Errorf("replayed run differs:\n%s\n---\n%s", first.stderr, second.stderr)
+	}
+
+	// A nonce, so that no earlier test run's cache entry matches.
+	file := filepath.Join(m, "a", "a.go")
+	edit := readFile(t, file) + fmt.Sprintf("\nvar nonce = %d\n", time.Now().UnixNano())
+	if err := os.WriteFile(file, []byte(edit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	third := execEnv(t, m, debug, bin, "./...")
+	got := analysed(third.stderr)
+	if !slices.Contains(got, "example.com/m/a") && !slices.Contains(got, "example.com/m/a [example.com/m/a.test]") {
+		t.Errorf("after editing a/a.go, analysed %q, want package a among them", got)
+	}
+	for _, id := range got {
+		if path := pkgPathOf(id); path != "example.com/m/a" && path != "example.com/m/a_test" && path != "example.com/m/b" {
+			t.Errorf("after editing a/a.go, analysed %s, which neither is a nor imports it", id)
+		}
+	}
+	if findings(third.stderr) != findings(first.stderr) {
+		t.Errorf("findings changed after a harmless edit:\n%s\n---\n%s", first.stderr, third.stderr)
+	}
+}
+
+// analysed returns the package IDs a run with GOROUTINELINT_DEBUG=analysed
+// printed.
+func analysed(stderr string) []string {
+	var out []string
+	for _, line := range lines(stderr) {
+		if id, ok := strings.CutPrefix(line, progName+": debug: analysed "); ok && !strings.HasSuffix(id, " packages") {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// findings returns stderr without the debug lines.
+func findings(stderr string) string {
+	var b strings.Builder
+	for _, line := range lines(stderr) {
+		if !strings.HasPrefix(line, progName+": debug: ") {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
