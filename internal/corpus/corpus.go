@@ -37,6 +37,12 @@ var Modules = []Module{
 	{Name: "grpc", Path: "google.golang.org/grpc", Version: "v1.85.0"},
 }
 
+// Scale is the module the standalone driver's memory is measured on at
+// scale (issue 16): the Kubernetes API client SDK, whose build with tests
+// holds well over 1,000 packages. It is not part of Modules, which are
+// triaged for precision; scripts/bench runs it when named, once.
+var Scale = Module{Name: "client-go", Path: "k8s.io/client-go", Version: "v0.37.2"}
+
 // fixNats uses go_test.mod, with which upstream builds and tests: go.mod
 // lacks the dependencies of its tests and of encoders/protobuf.
 func fixNats(dir string) error {

@@ -13,8 +13,14 @@
 //	staticcheck        staticcheck ./...                             (v0.8.2)
 //	floor              go vet -vettool=floor ./...                   (scripts/bench/floor)
 //	goroutinelint-vet  go vet -vettool=goroutinelint ./...
-//	goroutinelint      goroutinelint ./...                           (standalone)
+//	goroutinelint      goroutinelint ./...                           (standalone: drives go vet, cold cache)
+//	goroutinelint-whole goroutinelint -whole-program ./...           (standalone, the in-process driver)
+//	goroutinelint-cached goroutinelint ./... again, unchanged          (after an untimed run with the same binary)
+//	goroutinelint-edit goroutinelint ./... after editing one file     (an exported function added to the module's root package)
 //	floorcheck         floorcheck ./...                              (scripts/bench/floorcheck, standalone floor)
+//
+// The scale module (internal/corpus.Scale) runs only when -modules names
+// it, with one round.
 //
 // Every run is a cold analysis: compiled packages come from a warm build
 // cache, analysis results from nowhere. go vet caches its results in the
@@ -32,7 +38,10 @@
 // machine hits all tools alike; compare ratios, not absolute seconds.
 // Per run it records wall time, CPU (user+sys of the whole process tree:
 // the rusage of a waited-for process includes its waited-for descendants)
-// and peak RSS (ru_maxrss: the largest single process of the tree).
+// and peak RSS (ru_maxrss: the largest single process of the tree), and
+// the peak of the RSS summed over the tree's processes that are not the go
+// command or its compilers (the tool's own processes, however many run at
+// once), sampled every 50 ms from /proc.
 // Findings (exit 1) are normal; any other non-zero exit is an error, shown
 // on stderr and in the tables.
 //
@@ -61,11 +70,14 @@ const (
 	toolFloor      = "floor"
 	toolVetLint    = "goroutinelint-vet"
 	toolLint       = "goroutinelint"
+	toolLintWhole  = "goroutinelint-whole"
+	toolLintCached = "goroutinelint-cached"
+	toolLintEdit   = "goroutinelint-edit"
 	toolFloorCheck = "floorcheck"
 )
 
 // allTools lists every tool, in table order.
-var allTools = []string{toolVet, toolStatic, toolFloor, toolVetLint, toolLint, toolFloorCheck}
+var allTools = []string{toolVet, toolStatic, toolFloor, toolVetLint, toolLint, toolLintWhole, toolLintCached, toolLintEdit, toolFloorCheck}
 
 // options are the command's flags.
 type options struct {
@@ -109,7 +121,11 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		b.module(m.Name, dir)
+		rounds := opts.rounds
+		if m.Name == corpus.Scale.Name {
+			rounds = 1 // a run takes many minutes
+		}
+		b.module(m.Name, dir, rounds)
 	}
 	if err := b.closeRuns(); err != nil {
 		log.Fatal(err)
@@ -150,7 +166,7 @@ func parseFlags() options {
 	}
 	o.modules = splitList(modules)
 	for _, name := range o.modules {
-		if !slices.ContainsFunc(corpus.Modules, func(m corpus.Module) bool { return m.Name == name }) {
+		if name != corpus.Scale.Name && !slices.ContainsFunc(corpus.Modules, func(m corpus.Module) bool { return m.Name == name }) {
 			log.Fatalf("unknown module %q (have %s)", name, moduleNames())
 		}
 	}
@@ -204,13 +220,17 @@ func moduleNames() string {
 	for _, m := range corpus.Modules {
 		names = append(names, m.Name)
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(append(names, corpus.Scale.Name), ", ")
 }
 
-// selectedModules returns the corpus modules named, in corpus order, or all.
+// selectedModules returns the corpus modules named, in corpus order, or
+// all but the scale module.
 func selectedModules(names []string) []corpus.Module {
 	var out []corpus.Module
-	for _, m := range corpus.Modules {
+	for _, m := range append(slices.Clone(corpus.Modules), corpus.Scale) {
+		if m.Name == corpus.Scale.Name && !slices.Contains(names, m.Name) {
+			continue // only when named
+		}
 		if len(names) == 0 || slices.Contains(names, m.Name) {
 			out = append(out, m)
 		}

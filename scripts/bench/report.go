@@ -11,6 +11,7 @@ import (
 type stats struct {
 	wall, cpu time.Duration
 	rssMB     float64
+	sumRSSMB  float64 // the tool's processes summed, sampled
 	ok        int   // successful runs
 	failed    int   // runs that exited with neither 0 nor 1, or crashed
 	crashed   int   // runs whose output shows a crash
@@ -135,7 +136,37 @@ func summarize(runs []run, tools []string, env environment) string {
 			judge(m, toolVetLint, toolStatic, targetVetOverStatic, true),
 			rss)
 	}
+	cacheTable(&b, modules, get)
 	return b.String()
+}
+
+// cacheTable renders the memory and cache figures of the standalone
+// drivers (issue 16): the whole-program driver, the go vet driver's first
+// run, an unchanged second run and a run after a one-file edit, beside
+// the standalone floor. RSS is the peak summed over the tool's processes.
+func cacheTable(b *strings.Builder, modules []string, get func(m, t string) (stats, bool)) {
+	b.WriteString("\nStandalone memory and cache (wall s / peak RSS MB summed over the tool's processes; % of the first run):\n\n")
+	b.WriteString("| module | whole-program | first run | first / whole-program wall | unchanged second run | one-file edit | floorcheck |\n|---|--:|--:|--:|--:|--:|--:|\n")
+	for _, m := range modules {
+		first, okFirst := get(m, toolLint)
+		cell := func(t string) string {
+			s, ok := get(m, t)
+			if !ok {
+				return "-"
+			}
+			out := fmt.Sprintf("%.2f / %.0f", s.wall.Seconds(), s.sumRSSMB)
+			if okFirst && (t == toolLintCached || t == toolLintEdit) && first.wall > 0 {
+				out += fmt.Sprintf(" (%.0f%%)", 100*s.wall.Seconds()/first.wall.Seconds())
+			}
+			return out
+		}
+		ratio := "-"
+		if whole, ok := get(m, toolLintWhole); ok && okFirst && whole.wall > 0 {
+			ratio = fmt.Sprintf("%.2f", first.wall.Seconds()/whole.wall.Seconds())
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", m,
+			cell(toolLintWhole), cell(toolLint), ratio, cell(toolLintCached), cell(toolLintEdit), cell(toolFloorCheck))
+	}
 }
 
 // medians summarizes the runs of one tool on one module; failed runs are
@@ -143,7 +174,7 @@ func summarize(runs []run, tools []string, env environment) string {
 func medians(rs []run) stats {
 	var s stats
 	var wall, cpu []time.Duration
-	var rss []int64
+	var rss, sumRSS []int64
 	for _, r := range rs {
 		if !slices.Contains(s.exits, r.exit) {
 			s.exits = append(s.exits, r.exit)
@@ -159,6 +190,7 @@ func medians(rs []run) stats {
 		wall = append(wall, r.wall)
 		cpu = append(cpu, r.cpu())
 		rss = append(rss, r.maxRSSKB)
+		sumRSS = append(sumRSS, r.sumRSSKB)
 	}
 	slices.Sort(s.exits)
 	if s.ok == 0 {
@@ -167,6 +199,7 @@ func medians(rs []run) stats {
 	s.wall = median(wall)
 	s.cpu = median(cpu)
 	s.rssMB = float64(median(rss)) / 1024
+	s.sumRSSMB = float64(median(sumRSS)) / 1024
 	return s
 }
 

@@ -26,6 +26,7 @@ type run struct {
 	wall         time.Duration
 	user, sys    time.Duration // the whole process tree
 	maxRSSKB     int64         // the largest single process of the tree
+	sumRSSKB     int64         // peak of the RSS summed over the tool's processes (sampled)
 	exit         int           // -1: killed by a signal
 	lines        int           // lines of output
 	crashed      bool          // the output shows a panic or an internal error
@@ -61,7 +62,7 @@ type bench struct {
 }
 
 // tsvHeader names the columns of runs.tsv.
-const tsvHeader = "module\ttool\tround\tslot\tstart\tload1\twall_s\tuser_s\tsys_s\tcpu_s\tmaxrss_kb\texit\tout_lines\tcrashed\n"
+const tsvHeader = "module\ttool\tround\tslot\tstart\tload1\twall_s\tuser_s\tsys_s\tcpu_s\tmaxrss_kb\texit\tout_lines\tcrashed\tsumrss_kb\n"
 
 // openRuns creates runs.tsv, to which every run is appended as it ends, so
 // that an interrupted benchmark keeps what it measured.
@@ -81,14 +82,14 @@ func (b *bench) closeRuns() error { return b.tsv.Close() }
 // record keeps r and appends it to runs.tsv.
 func (b *bench) record(r run) {
 	b.runs = append(b.runs, r)
-	fmt.Fprintf(b.tsv, "%s\t%s\t%d\t%d\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t%v\n",
+	fmt.Fprintf(b.tsv, "%s\t%s\t%d\t%d\t%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%d\t%v\t%d\n",
 		r.module, r.tool, r.round, r.slot, r.start.UTC().Format(time.RFC3339), r.load1,
-		r.wall.Seconds(), r.user.Seconds(), r.sys.Seconds(), r.cpu().Seconds(), r.maxRSSKB, r.exit, r.lines, r.crashed)
+		r.wall.Seconds(), r.user.Seconds(), r.sys.Seconds(), r.cpu().Seconds(), r.maxRSSKB, r.exit, r.lines, r.crashed, r.sumRSSKB)
 }
 
 // module benchmarks every tool on the module in dir: a warm-up, then the
 // interleaved rounds.
-func (b *bench) module(name, dir string) {
+func (b *bench) module(name, dir string, rounds int) {
 	tools := b.opts.tools
 	if b.opts.warmup {
 		log.Printf("%s: warm-up", name)
@@ -104,7 +105,7 @@ func (b *bench) module(name, dir string) {
 			}
 		}
 	}
-	for round := 1; round <= b.opts.rounds; round++ {
+	for round := 1; round <= rounds; round++ {
 		for slot := range tools {
 			t := tools[(slot+round-1)%len(tools)]
 			r := b.measure(name, dir, t, round, slot)
@@ -113,8 +114,8 @@ func (b *bench) module(name, dir string) {
 			if r.failed() {
 				status = fmt.Sprintf("  FAILED with exit %d%s; see %s", r.exit, crashNote(r), b.outFile(r))
 			}
-			log.Printf("%s round %d: %-17s wall %6.2fs  cpu %6.2fs  rss %5d MB  exit %d%s",
-				name, round, t, r.wall.Seconds(), r.cpu().Seconds(), r.maxRSSKB/1024, r.exit, status)
+			log.Printf("%s round %d: %-20s wall %6.2fs  cpu %6.2fs  rss %5d MB  tool rss sum %5d MB  exit %d%s",
+				name, round, t, r.wall.Seconds(), r.cpu().Seconds(), r.maxRSSKB/1024, r.sumRSSKB/1024, r.exit, status)
 		}
 	}
 }
@@ -155,9 +156,16 @@ func (b *bench) measure(module, dir, tool string, round, slot int) run {
 	defer out.Close()
 	fmt.Fprintf(out, "$ %s\n", strings.Join(argv, " "))
 
+	env = append(append(os.Environ(), b.runEnv()...), env...)
+	if restore, err := b.prepare(tool, argv, env, dir, nonce); err != nil {
+		log.Fatalf("%s: %v", tool, err)
+	} else if restore != nil {
+		defer restore()
+	}
+
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), b.runEnv()...), env...)
+	cmd.Env = env
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	// Its own process group, so that a timeout kills the whole tree.
@@ -168,9 +176,11 @@ func (b *bench) measure(module, dir, tool string, round, slot int) run {
 		log.Fatalf("%s: %v", tool, err)
 	}
 	timer := time.AfterFunc(b.opts.timeout, func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	sampler := sampleRSS(cmd.Process.Pid)
 	cmd.Wait() // the exit status is read below
 	r.wall = time.Since(r.start)
 	timer.Stop()
+	r.sumRSSKB = sampler()
 
 	ps := cmd.ProcessState
 	r.exit = ps.ExitCode()
@@ -205,8 +215,13 @@ func (b *bench) command(tool, tmp, nonce string) ([]string, []string, error) {
 		}
 		tool, err := nonceCopy(src, tmp, nonce)
 		return []string{"go", "vet", "-vettool=" + tool, "./..."}, nil, err
-	case toolLint:
-		return []string{b.bins.lint, "./..."}, nil, nil
+	case toolLint, toolLintCached, toolLintEdit:
+		// Standalone runs drive go vet with their own executable, so a
+		// copy with a nonce starts with an empty analysis cache.
+		tool, err := nonceCopy(b.bins.lint, tmp, nonce)
+		return []string{tool, "./..."}, nil, err
+	case toolLintWhole:
+		return []string{b.bins.lint, "-whole-program", "./..."}, nil, nil
 	case toolFloorCheck:
 		return []string{b.bins.floorCheck, "./..."}, nil, nil
 	}
