@@ -12,10 +12,10 @@ type stats struct {
 	wall, cpu time.Duration
 	rssMB     float64
 	sumRSSMB  float64 // the tool's processes summed, sampled
-	ok        int   // successful runs
-	failed    int   // runs that exited with neither 0 nor 1, or crashed
-	crashed   int   // runs whose output shows a crash
-	exits     []int // distinct exit codes
+	ok        int     // successful runs
+	failed    int     // runs that exited with neither 0 nor 1, or crashed
+	crashed   int     // runs whose output shows a crash
+	exits     []int   // distinct exit codes
 }
 
 // Targets of issue 6, as ratios of medians measured in one run.
