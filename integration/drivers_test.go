@@ -1,0 +1,45 @@
+package integration
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/goroutinelint/goroutinelint/internal/corpus"
+)
+
+// TestDriversAgreeOnCorpus runs the standalone command on every corpus
+// module with its default driver (go vet per package, results cached) and
+// with -whole-program (every package in one process), in text and in JSON,
+// and checks that the outputs and exit codes are byte-identical (issue
+// 16). GOROUTINELINT_DRIVER_MODULES=raft,nats limits the modules.
+func TestDriversAgreeOnCorpus(t *testing.T) {
+	requireHeavy(t)
+	bin := uncachedVetTool(t, buildTool(t)) // a fresh cache key: the first run analyses
+	root := filepath.Join(os.TempDir(), "goroutinelint-corpus")
+	only := strings.Split(os.Getenv("GOROUTINELINT_DRIVER_MODULES"), ",")
+	for _, m := range corpus.Modules {
+		if only[0] != "" && !slices.Contains(only, m.Name) {
+			continue // not asked for
+		}
+		t.Run(m.Name, func(t *testing.T) {
+			dir, err := corpus.Fetch(root, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"./..."}, {"-json", "./..."}} {
+				vet, vetCode := run(t, dir, corpus.Env, bin, args...)
+				whole, wholeCode := run(t, dir, corpus.Env, bin, append([]string{"-whole-program"}, args...)...)
+				if vet != whole || vetCode != wholeCode {
+					t.Errorf("%s %s: exit %d with go vet, %d whole-program; outputs differ:\n%s\n---\n%s",
+						m.Name, strings.Join(args, " "), vetCode, wholeCode, tail(vet, 3000), tail(whole, 3000))
+				}
+				if vetCode != 0 && vetCode != 1 {
+					t.Errorf("%s %s: exit %d:\n%s", m.Name, strings.Join(args, " "), vetCode, tail(vet, 3000))
+				}
+			}
+		})
+	}
+}
