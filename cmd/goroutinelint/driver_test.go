@@ -58,7 +58,8 @@ func writeModule(t *testing.T) string {
 // TestDriversAgree runs the go vet driver and the whole-program driver
 // (-whole-program) with the same flags on a module with test files and
 // on the repository's examples, and checks that they print byte-identical
-// output and exit alike (issue 16).
+// output and exit alike (issue 16). The heavy tests add more flags;
+// integration's TestDriversAgreeOnCorpus does the same on real modules.
 func TestDriversAgree(t *testing.T) {
 	t.Parallel()
 	m := writeModule(t)
@@ -67,17 +68,24 @@ func TestDriversAgree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
+	type test struct {
 		dir  string
 		args []string
-	}{
+	}
+	tests := []test{
 		{m, []string{"./..."}},
 		{m, []string{"-test=false", "-sarif", "./..."}},
-		{m, []string{"-fix", "-diff", "./..."}},
-		{m, []string{"-unguardedsend=false", "-json", "./..."}},
-		{app, []string{"-sarif", "./..."}},
 		{app, []string{"-json", "-clienttimeout.default-client=false", "./..."}},
-		{repo, []string{"-json", "./examples/..."}},
+		{repo, []string{"-sarif", "./examples/..."}},
+	}
+	if os.Getenv("GOROUTINELINT_HEAVY") != "" {
+		tests = append(tests,
+			test{m, []string{"-fix", "-diff", "./..."}},
+			test{m, []string{"-unguardedsend=false", "-json", "./..."}},
+			test{app, []string{"-sarif", "./..."}},
+			test{repo, []string{"./examples/..."}},
+			test{repo, []string{"-test=false", "-json", "./examples/..."}},
+		)
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.dir)+" "+strings.Join(tt.args, " "), func(t *testing.T) {
