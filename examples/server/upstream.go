@@ -36,7 +36,7 @@ func (s *Server) handleQuoteLeaky(w http.ResponseWriter, r *http.Request) {
 		}
 		defer resp.Body.Close()
 		body, err := io.ReadAll(io.LimitReader(resp.Body, maxQuoteSize))
-		responseCh <- quoteResult{body: body, err: err}
+		responseCh <- quoteResult{body: body, err: err} // want `send on responseCh may block forever`
 	}()
 	select {
 	case res := <-responseCh:

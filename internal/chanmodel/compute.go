@@ -239,16 +239,50 @@ func (m *model) slotUse(fn *ssa.Function, evs []event) SlotUse {
 		case evEscape:
 			u.Escapes = true
 		}
-		for _, s := range e.sites {
-			u.Sites = addSite(u.Sites, s)
-		}
 	}
 	// The loop structure is built only for functions with channel slots,
 	// a small minority.
 	g := m.cfgOf(fn)
+	u.Sites = sitesInOrder(fn, evs, g.entryWeights(sendW))
 	u.Sends = g.longestPath(sendW)
 	u.SpawnSends = g.longestPath(spawnW)
 	return u
+}
+
+// sitesInOrder returns the first few sites of evs, each with Before set
+// to the most blocking sends of this function that can precede it on one
+// path: entry gives the most on entry to each block, and the events of
+// one block count in instruction order. A site of a called function adds
+// the sends before the call to its own Before; a goroutine's sites keep
+// theirs, since they run on the goroutine's path, not this one's.
+func sitesInOrder(fn *ssa.Function, evs []event, entry []int) []Site {
+	byBlock := make([][]event, len(fn.Blocks))
+	for _, e := range evs {
+		if len(e.sites) > 0 {
+			b := e.instr.Block().Index
+			byBlock[b] = append(byBlock[b], e)
+		}
+	}
+	var out []Site
+	for b, list := range byBlock {
+		instrs := fn.Blocks[b].Instrs
+		slices.SortStableFunc(list, func(x, y event) int {
+			return slices.Index(instrs, x.instr) - slices.Index(instrs, y.instr)
+		})
+		before := entry[b]
+		for _, e := range list {
+			for _, s := range e.sites {
+				if e.kind != evSpawnSend {
+					s.Before = add(s.Before, before)
+				}
+				out = addSite(out, s)
+			}
+			if e.kind == evSend || e.kind == evCallSend {
+				before = add(before, e.n)
+			}
+		}
+	}
+	return out
 }
 
 // sharedSends fills s.Sends, s.Spawns and s.Recvs: the shared channels fn,

@@ -111,10 +111,13 @@ func (sc *exitScan) fix(instr ssa.Instruction, pos token.Pos) {
 // do: a range over an open channel never ends, a receive from a silent one
 // never completes.
 func (m *model) scanExits(fn *ssa.Function, fate func(ssa.Value) Fate) exitScan {
+	// fn.Recover is not a way out. The builder gives every function with a
+	// defer statement a recover block, so counting it would let any
+	// deferred call (wg.Done, resp.Body.Close) hide a loop with no exit.
+	// A recovered panic needs a panic first, and the panics that matter
+	// are seen: a panic instruction, or a callee that always panics
+	// (Summary.Exits).
 	sc := exitScan{reached: make([]bool, len(fn.Blocks))}
-	if fn.Recover != nil {
-		sc.returns = true // a recovered panic returns
-	}
 	given := fate
 	fate = func(v ssa.Value) Fate {
 		if given != nil {

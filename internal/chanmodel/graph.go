@@ -158,6 +158,36 @@ func (g *cfg) longestPath(weight []int) int {
 	return total
 }
 
+// entryWeights returns, for each block, the largest total weight along a
+// path from the entry block to the block's entry; a block on a cycle that
+// carries weight gets Many, since earlier iterations came before it.
+// Blocks unreachable from the entry get 0.
+func (g *cfg) entryWeights(weight []int) []int {
+	best := make([]int, len(g.comps))
+	out := make([]int, len(g.fn.Blocks))
+	for ci := len(g.comps) - 1; ci >= 0; ci-- {
+		w := 0
+		for _, b := range g.comps[ci] {
+			w = add(w, weight[b])
+		}
+		if w > 0 && g.cyclic[g.comps[ci][0]] {
+			w, best[ci] = Many, Many
+		}
+		for _, b := range g.comps[ci] {
+			out[b] = best[ci]
+		}
+		here := add(best[ci], w)
+		for _, b := range g.comps[ci] {
+			for _, s := range g.fn.Blocks[b].Succs {
+				if cs := g.comp[s.Index]; cs != ci {
+					best[cs] = max(best[cs], here)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // Many stands for a count with no useful static bound.
 const Many = 1 << 20
 

@@ -78,6 +78,13 @@ type Site struct {
 	// GoCallee names the function in another package that starts the
 	// goroutine, when Go is the call of that function.
 	GoCallee string
+	// Before is, for a send on a slot, the most blocking sends on the same
+	// channel that can precede it on one path of the goroutine that makes
+	// it (Many inside a loop that sends; the fewest over the calls that
+	// reach it when several do): the send blocks first when Before equals
+	// the buffer's capacity. Two sends on different paths both have
+	// Before 0 (fixture unguardedsend/deferred).
+	Before int
 }
 
 // maxSites bounds the sites kept per list, so summaries stay small.
@@ -85,10 +92,25 @@ const maxSites = 4
 
 // addSite appends s to list unless an equal site is there or the list is full.
 func addSite(list []Site, s Site) []Site {
-	if len(list) >= maxSites || slices.Contains(list, s) {
+	if i := slices.IndexFunc(list, func(t Site) bool { return t.sameSend(s) }); i >= 0 {
+		// The same send reached another way: keep the fewest sends before
+		// it, which settles when a recursive function reaches itself.
+		if s.Before < list[i].Before {
+			list[i].Before = s.Before
+		}
+		return list
+	}
+	if len(list) >= maxSites {
 		return list
 	}
 	return append(list, s)
+}
+
+// sameSend reports whether s and t are one send, whatever their Before:
+// a recursive function sees its own sends again after more sends.
+func (s Site) sameSend(t Site) bool {
+	s.Before, t.Before = 0, 0
+	return s == t
 }
 
 // equal reports whether two summaries are the same.

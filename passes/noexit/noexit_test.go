@@ -25,6 +25,7 @@ var defaultCases = []string{
 	"noexit/queue",
 	"noexit/facts/...",
 	"noexit/daemon",
+	"noexit/deferred",
 }
 
 func Test(t *testing.T) {

@@ -34,8 +34,11 @@ func (c *checker) checkAbandons(fn *ssa.Function) {
 	}
 }
 
-// blockingSends picks one send per goroutine start: the one that blocks
-// once the buffer is full, as far as the sites tell.
+// blockingSends picks, per goroutine start, the sends that block once the
+// buffer is full: those with exactly Cap sends before them on their path.
+// Sends on different paths (an error return and the normal one) are each
+// the first; when no site has Cap sends before it, the last one stands for
+// the goroutine.
 func blockingSends(a chanmodel.Abandon) []chanmodel.Site {
 	var order []token.Pos
 	byGo := map[token.Pos][]chanmodel.Site{}
@@ -48,7 +51,15 @@ func blockingSends(a chanmodel.Abandon) []chanmodel.Site {
 	var out []chanmodel.Site
 	for _, g := range order {
 		sites := byGo[g]
-		out = append(out, sites[min(a.Cap, len(sites)-1)])
+		n := len(out)
+		for _, s := range sites {
+			if s.Before == a.Cap {
+				out = append(out, s)
+			}
+		}
+		if len(out) == n {
+			out = append(out, sites[min(a.Cap, len(sites)-1)])
+		}
 	}
 	return out
 }

@@ -24,6 +24,7 @@ var defaultCases = []string{
 	"unguardedsend/fix",
 	"unguardedsend/params",
 	"unguardedsend/odd",
+	"unguardedsend/deferred",
 }
 
 func Test(t *testing.T) {
