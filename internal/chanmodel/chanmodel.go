@@ -3,6 +3,7 @@ package chanmodel
 import (
 	"go/types"
 	"reflect"
+	"slices"
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
@@ -90,13 +91,41 @@ func run(pass *analysis.Pass) (any, error) {
 	if lint.IsStd(pass) {
 		return res, nil // the standard library is summarised by no fact: calls into it are unknown
 	}
-	if !m.relevant(ssaInfo.SrcFuncs) {
+	// buildssa's SrcFuncs leave out the package initializer and the
+	// function literals of package-level initializers (var f =
+	// sync.OnceFunc(func() {...})): the model needs them to see every use
+	// of a channel or function.
+	fns := append(slices.Clip(ssaInfo.SrcFuncs), InitLiterals(ssaInfo.Pkg)...)
+	if init := ssaInfo.Pkg.Func("init"); init != nil && !slices.Contains(ssaInfo.SrcFuncs, init) {
+		fns = append(fns, init)
+	}
+	if !m.relevant(fns) {
 		return res, nil // no channel, goroutine or summarised callee: every summary would be empty
 	}
-	m.srcFuncs = ssaInfo.SrcFuncs
-	m.summarizeAll(ssaInfo.SrcFuncs)
-	m.exportFacts(ssaInfo.SrcFuncs)
+	m.srcFuncs = fns
+	m.summarizeAll(m.srcFuncs)
+	m.exportFacts(m.srcFuncs)
 	return res, nil
+}
+
+// InitLiterals returns the function literals of pkg's package-level
+// variable initializers, nested ones included: buildssa's SrcFuncs list
+// only the literals of declared functions.
+func InitLiterals(pkg *ssa.Package) []*ssa.Function {
+	init := pkg.Func("init")
+	if init == nil {
+		return nil // no package initializer
+	}
+	var out []*ssa.Function
+	var add func(fn *ssa.Function)
+	add = func(fn *ssa.Function) {
+		for _, anon := range fn.AnonFuncs {
+			out = append(out, anon)
+			add(anon)
+		}
+	}
+	add(init)
+	return out
 }
 
 // relevant reports whether any function of the package touches a channel,

@@ -34,6 +34,10 @@ type model struct {
 	// fate of its package-level channels.
 	srcFuncs []*ssa.Function
 	globals  map[*ssa.Global]Fate
+	// starts memoises Started; funcUseIndex, the package's uses of its
+	// functions, is built on the first query.
+	starts       map[*ssa.Function]Start
+	funcUseIndex map[*ssa.Function][]funcUse
 }
 
 func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
@@ -47,6 +51,7 @@ func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
 
 		freeBases: map[*ssa.FreeVar]baseKind{},
 		globals:   map[*ssa.Global]Fate{},
+		starts:    map[*ssa.Function]Start{},
 	}
 }
 

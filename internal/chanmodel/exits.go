@@ -287,9 +287,22 @@ const (
 	StuckCall                    // a call of a function that never returns
 )
 
+// A WaitKind says what a loop with no way out waits for, which decides
+// whether a goroutine started once per process is a leak or a daemon.
+type WaitKind uint8
+
+const (
+	WaitOther WaitKind = iota // anything else: calls, a receive nothing answers
+	WaitTimer                 // only sleeps or receives from timers: a janitor
+	WaitQueue                 // receives from a channel that may deliver: a consumer
+)
+
 // A Stuck explains why a function can never finish.
 type Stuck struct {
 	Kind StuckKind
+	// Wait says what a loop (StuckLoop) waits for; WaitOther for the other
+	// kinds.
+	Wait WaitKind
 	// Pos is the blocking operation, or the first receive (else the first
 	// call) in the loop; for a range over a channel, its "for" keyword.
 	Pos token.Pos
@@ -334,13 +347,16 @@ func (m *model) stuck(fn *ssa.Function, fate func(ssa.Value) Fate) *Stuck {
 	st.Fated = sc.fatedPos
 	g := m.cfgOf(fn)
 	loop := false
+	var w loopWaits
 	for _, b := range fn.Blocks {
 		if sc.reached[b.Index] && g.cyclic[b.Index] {
 			loop = true
 			st.addLoop(b, sc.fated)
+			w.add(b, fate)
 		}
 	}
 	if loop || len(sc.stops) == 0 {
+		st.Wait = w.kind(st.Sleeps)
 		return st // a loop
 	}
 	stop := sc.stops[0]
@@ -401,6 +417,51 @@ func (st *Stuck) addLoop(b *ssa.BasicBlock, fated []ssa.Instruction) {
 	if !st.Pos.IsValid() {
 		st.Pos = st.call // no receive: the first call in the loop
 	}
+}
+
+// loopWaits counts what the receives of a loop's blocks wait for.
+type loopWaits struct {
+	timers, queues int
+}
+
+// add counts the receives of block b: from a timer, or from a channel
+// that may deliver. A channel whose fate is silent delivers nothing: a
+// select on it and a ticker is a janitor whose stop never comes.
+func (w *loopWaits) add(b *ssa.BasicBlock, fate func(ssa.Value) Fate) {
+	count := func(ch ssa.Value) {
+		switch {
+		case isTimerChan(ch):
+			w.timers++
+		case fate == nil || fate(ch) != FateSilent:
+			w.queues++
+		}
+	}
+	for _, instr := range b.Instrs {
+		switch i := instr.(type) {
+		case *ssa.UnOp:
+			if i.Op == token.ARROW {
+				count(i.X)
+			}
+		case *ssa.Select:
+			for _, st := range i.States {
+				if st.Dir == types.RecvOnly {
+					count(st.Chan)
+				}
+			}
+		}
+	}
+}
+
+// kind classifies the loop: a consumer if it receives from a channel that
+// may deliver, a janitor if it only sleeps or ticks.
+func (w *loopWaits) kind(sleeps bool) WaitKind {
+	switch {
+	case w.queues > 0:
+		return WaitQueue
+	case w.timers > 0 || sleeps:
+		return WaitTimer
+	}
+	return WaitOther
 }
 
 // isRangePos reports whether the comma-ok receive is a range statement's:

@@ -513,13 +513,15 @@ func isInit(fn *ssa.Function) bool {
 		(fn.Name() == "init" || strings.HasPrefix(fn.Name(), "init#"))
 }
 
-// IsInit reports whether fn is a package's init function, or a function
-// literal inside one.
-func IsInit(fn *ssa.Function) bool {
+// InDeclaredInit reports whether fn is an init function the user
+// declared, or a function literal inside one; not the literals of
+// package-level variable initializers, which may run later (a
+// sync.OnceFunc's function).
+func InDeclaredInit(fn *ssa.Function) bool {
 	for fn.Parent() != nil {
 		fn = fn.Parent()
 	}
-	return isInit(fn)
+	return isInit(fn) && fn.Synthetic == ""
 }
 
 // BoundMethod returns the method a bound-method wrapper (the value of

@@ -26,9 +26,17 @@
 // A loop that returns or breaks under any condition, receives from
 // ctx.Done() or a stop channel that is closed, checks a receive's ok, or
 // calls runtime.Goexit has a way out. A goroutine whose only ways out end
-// the process (os.Exit, log.Fatal, a panic) is not reported. Goroutines
-// started in package main outside init are process-lifetime daemons and
-// are not reported unless -noexit.main is set.
+// the process (os.Exit, log.Fatal, a panic) is not reported. Deferred
+// calls (wg.Done, a recover, a close) are no way out of a loop.
+//
+// Where a goroutine starts decides how often it leaks. Started once from
+// main, or from code only main calls, it is a daemon, reported only with
+// -noexit.main. Started once per process from init, code only init
+// calls, or a package-level sync.Once (or sync.OnceFunc), it is reported
+// once, unless it only sleeps or ticks (a janitor). Started anywhere else
+// (handlers, constructors, code called from loops, a struct field's
+// sync.Once), it is reported with how many leak: one per call, or one per
+// value of the struct holding the Once.
 //
 // WRONG:
 //
@@ -97,9 +105,17 @@ reports, at the go statement (or errgroup.Group.Go, sync.WaitGroup.Go):
 A loop that returns or breaks under any condition, receives from
 ctx.Done() or a stop channel that is closed, checks a receive's ok, or
 calls runtime.Goexit has a way out. A goroutine whose only ways out end
-the process (os.Exit, log.Fatal, a panic) is not reported. Goroutines
-started in package main outside init are process-lifetime daemons and
-are not reported unless -noexit.main is set.
+the process (os.Exit, log.Fatal, a panic) is not reported. Deferred
+calls (wg.Done, a recover, a close) are no way out of a loop.
+
+Where a goroutine starts decides how often it leaks. Started once from
+main, or from code only main calls, it is a daemon, reported only with
+-noexit.main. Started once per process from init, code only init
+calls, or a package-level sync.Once (or sync.OnceFunc), it is reported
+once, unless it only sleeps or ticks (a janitor). Started anywhere else
+(handlers, constructors, code called from loops, a struct field's
+sync.Once), it is reported with how many leak: one per call, or one per
+value of the struct holding the Once.
 
 WRONG:
 

@@ -28,8 +28,9 @@ const (
 
 // Config holds the analyzer's settings; New binds each to a flag.
 type Config struct {
-	// Main reports goroutines started in package main outside init too;
-	// by default they are process-lifetime daemons.
+	// Main reports goroutines started once from main.main, or from code
+	// only main.main calls, too; by default they are process-lifetime
+	// daemons (the first row of the policy table in README).
 	Main bool
 	// Generated reports in generated files too.
 	Generated bool
@@ -54,7 +55,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Requires: []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer, chanmodel.Analyzer},
 		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 	}
-	a.Flags.BoolVar(&c.Main, "main", c.Main, "report goroutines started in package main outside init too (daemons by default)")
+	a.Flags.BoolVar(&c.Main, "main", c.Main, "report goroutines started once from main, or code only main calls, too (daemons by default)")
 	a.Flags.BoolVar(&c.Generated, "generated", c.Generated, "report in generated files too")
 	return a
 }
@@ -82,6 +83,10 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 	for _, fn := range ssaInfo.SrcFuncs {
 		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.runFunc(fn) })
 	}
+	for _, fn := range chanmodel.InitLiterals(ssaInfo.Pkg) {
+		// var start = sync.OnceFunc(func() { go ... }): not in SrcFuncs.
+		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.runFunc(fn) })
+	}
 	c.report.Finish()
 	return nil, nil
 }
@@ -91,22 +96,20 @@ func (c *checker) runFunc(fn *ssa.Function) {
 	if fn.Synthetic != "" || len(fn.Blocks) == 0 {
 		return // wrappers and bodiless functions start nothing
 	}
-	for _, sp := range c.model.Spawns(fn) {
+	spawns := c.model.Spawns(fn)
+	if len(spawns) == 0 {
+		return // starts nothing
+	}
+	start := c.model.Started(fn)
+	if start.Kind == chanmodel.StartMain && !c.cfg.Main {
+		return // daemons of package main, started once: see the policy table in README
+	}
+	for _, sp := range spawns {
 		if !sp.Pos.IsValid() || c.reported[sp.Pos] {
 			continue // synthetic, or already reported
 		}
-		if c.isDaemon(fn, sp) {
-			continue // a process-lifetime goroutine of package main
-		}
-		c.checkSpawn(fn, sp)
+		c.checkSpawn(fn, sp, start)
 	}
-}
-
-// isDaemon reports whether sp is a goroutine of package main started
-// outside init and outside a test file: it lives as long as the process,
-// by design, unless -noexit.main asks for it.
-func (c *checker) isDaemon(fn *ssa.Function, sp chanmodel.Spawn) bool {
-	return c.pass.Pkg.Name() == "main" && !c.cfg.Main && !chanmodel.IsInit(fn) && !c.inTestFile(sp.Pos)
 }
 
 // inTestFile reports whether pos lies in a _test.go file.
@@ -116,8 +119,9 @@ func (c *checker) inTestFile(pos token.Pos) bool {
 
 // checkSpawn reports the goroutine sp, started by fn, if it can never
 // finish: it has no way out at all, or it waits on a channel that is
-// never closed (on some path).
-func (c *checker) checkSpawn(fn *ssa.Function, sp chanmodel.Spawn) {
+// never closed (on some path). A goroutine started once per process from
+// init that only sleeps or ticks is a daemon, not a leak.
+func (c *checker) checkSpawn(fn *ssa.Function, sp chanmodel.Spawn, start chanmodel.Start) {
 	body := c.model.BoundMethod(sp.Body)
 	if body == nil {
 		return // a dynamic goroutine: unknown
@@ -127,24 +131,47 @@ func (c *checker) checkSpawn(fn *ssa.Function, sp chanmodel.Spawn) {
 	}
 	if ext := c.model.Callee(body); ext != "" {
 		if s := c.model.Summary(body); s != nil && s.Forever {
-			c.reportForever(fn, sp, &chanmodel.Stuck{Kind: chanmodel.StuckCall, Callee: body, Pos: sp.Pos}, ext)
+			c.reportForever(fn, sp, start, &chanmodel.Stuck{Kind: chanmodel.StuckCall, Callee: body, Pos: sp.Pos}, ext)
 		}
 		return // another package's function: its fact says it all
 	}
 	if st := c.model.Stuck(body); st != nil {
-		c.reportForever(fn, sp, st, "")
+		if start.Kind == chanmodel.StartInit && c.waitOf(st, 0) == chanmodel.WaitTimer {
+			return // a janitor started once per process
+		}
+		c.reportForever(fn, sp, start, st, "")
 		return
 	}
 	if b := c.model.SpawnBlocked(fn, sp); b != nil {
-		c.reportBlocked(fn, sp, b)
+		if start.Kind == chanmodel.StartInit && c.waitOf(&b.Stuck, 0) == chanmodel.WaitTimer {
+			return // a janitor whose stop nothing closes, started once per process
+		}
+		c.reportBlocked(fn, sp, start, b)
 	}
 }
 
-// perCall returns how often the goroutine leaks, for the message: "" for
-// init and test files, else "one per call to F".
-func (c *checker) perCall(fn *ssa.Function, sp chanmodel.Spawn) string {
-	if chanmodel.IsInit(fn) || c.inTestFile(sp.Pos) {
+// waitOf returns what the goroutine st describes waits for, following
+// calls of this package's functions that never return.
+func (c *checker) waitOf(st *chanmodel.Stuck, depth int) chanmodel.WaitKind {
+	if st.Kind == chanmodel.StuckCall && depth < maxDepth && st.Callee != nil && c.model.Callee(st.Callee) == "" {
+		if inner := c.model.Stuck(st.Callee); inner != nil {
+			return c.waitOf(inner, depth+1)
+		}
+	}
+	return st.Wait
+}
+
+// howMany returns how often the goroutine leaks, for the message: "" when
+// it starts once per process or in a test file, else "one per call to F"
+// or "one per T" for a Once field of T.
+func (c *checker) howMany(fn *ssa.Function, sp chanmodel.Spawn, start chanmodel.Start) string {
+	switch {
+	case start.Kind == chanmodel.StartMain || start.Kind == chanmodel.StartInit || c.inTestFile(sp.Pos):
 		return "" // once per process, or a test's own goroutine
+	case start.Kind == chanmodel.StartOnce && start.Owner != "":
+		return "one per " + start.Owner
+	case start.Kind == chanmodel.StartOnce:
+		return "one per sync.Once value"
 	}
 	top := fn
 	for top.Parent() != nil {

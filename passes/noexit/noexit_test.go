@@ -26,6 +26,8 @@ var defaultCases = []string{
 	"noexit/facts/...",
 	"noexit/daemon",
 	"noexit/deferred",
+	"noexit/policy",
+	"noexit/policymain",
 }
 
 func Test(t *testing.T) {

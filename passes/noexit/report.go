@@ -17,8 +17,8 @@ const maxDepth = 3
 
 // reportForever reports a goroutine with no way out at all. ext names the
 // goroutine's function when it lies in another package.
-func (c *checker) reportForever(fn *ssa.Function, sp chanmodel.Spawn, st *chanmodel.Stuck, ext string) {
-	d := c.diagnostic(fn, sp, categoryForever, "never exits")
+func (c *checker) reportForever(fn *ssa.Function, sp chanmodel.Spawn, start chanmodel.Start, st *chanmodel.Stuck, ext string) {
+	d := c.diagnostic(fn, sp, start, categoryForever, "never exits")
 	var why string
 	if ext != "" {
 		why = ext + " never returns"
@@ -31,7 +31,7 @@ func (c *checker) reportForever(fn *ssa.Function, sp chanmodel.Spawn, st *chanmo
 
 // reportBlocked reports a goroutine that waits on a channel that is never
 // closed, on every path or on an early return of its spawner.
-func (c *checker) reportBlocked(fn *ssa.Function, sp chanmodel.Spawn, b *chanmodel.Blocked) {
+func (c *checker) reportBlocked(fn *ssa.Function, sp chanmodel.Spawn, start chanmodel.Start, b *chanmodel.Blocked) {
 	ch := c.syntax.chanName(b.Chan, "its channel")
 	wait := "it waits to receive from " + ch
 	if b.Ranges {
@@ -49,7 +49,7 @@ func (c *checker) reportBlocked(fn *ssa.Function, sp chanmodel.Spawn, b *chanmod
 	var d analysis.Diagnostic
 	switch {
 	case partial:
-		d = c.diagnostic(fn, sp, categoryEarly, "may never exit")
+		d = c.diagnostic(fn, sp, start, categoryEarly, "may never exit")
 		what := "close"
 		if !byClose {
 			what = "close or send on"
@@ -57,13 +57,13 @@ func (c *checker) reportBlocked(fn *ssa.Function, sp chanmodel.Spawn, b *chanmod
 		d.Message += fmt.Sprintf("%s, which %s does not %s when it returns early", wait, fn.Name(), what)
 		c.related(&d, b.Return, fmt.Sprintf("returns here without closing %s", ch))
 	case !byClose:
-		d = c.diagnostic(fn, sp, categoryUnclosed, "never exits")
+		d = c.diagnostic(fn, sp, start, categoryUnclosed, "never exits")
 		d.Message += wait + ", which nothing closes or sends on"
 	case !b.Ranges:
-		d = c.diagnostic(fn, sp, categoryUnclosed, "never exits")
+		d = c.diagnostic(fn, sp, start, categoryUnclosed, "never exits")
 		d.Message += wait + ", and nothing closes it"
 	default:
-		d = c.diagnostic(fn, sp, categoryUnclosed, "never exits")
+		d = c.diagnostic(fn, sp, start, categoryUnclosed, "never exits")
 		d.Message += wait + ", which nothing closes"
 	}
 	if b.Ranges {
@@ -77,13 +77,13 @@ func (c *checker) reportBlocked(fn *ssa.Function, sp chanmodel.Spawn, b *chanmod
 
 // diagnostic starts the diagnostic for the goroutine sp: its range, its
 // category, and the head of its message up to the colon.
-func (c *checker) diagnostic(fn *ssa.Function, sp chanmodel.Spawn, category, verdict string) analysis.Diagnostic {
+func (c *checker) diagnostic(fn *ssa.Function, sp chanmodel.Spawn, start chanmodel.Start, category, verdict string) analysis.Diagnostic {
 	where := "here"
-	if chanmodel.IsInit(fn) {
+	if chanmodel.InDeclaredInit(fn) {
 		where = "in init"
 	}
 	head := fmt.Sprintf("goroutine started %s %s", where, verdict)
-	if per := c.perCall(fn, sp); per != "" {
+	if per := c.howMany(fn, sp, start); per != "" {
 		head += ", leaking " + per
 	}
 	pos, end := c.syntax.spawnRange(sp)

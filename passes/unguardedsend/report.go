@@ -87,25 +87,27 @@ func (c *checker) checkHandlerSends(sites []chanmodel.Site) {
 }
 
 // checkSpawnedSends reports blocking sends to shared channels by
-// goroutines started in a handler (perRequest) or any function.
-func (c *checker) checkSpawnedSends(sites []chanmodel.Site, perRequest bool) {
-	per := "call"
-	if perRequest {
-		per = "request"
+// goroutines started in a handler or any function; per says what each
+// stranded goroutine is one per ("" for once per process).
+func (c *checker) checkSpawnedSends(sites []chanmodel.Site, per string) {
+	stranding, count := "stranding one goroutine", ""
+	if per != "" {
+		stranding += " per " + per
+		count = ", one per " + per
 	}
 	for _, s := range sites {
 		key := chanmodel.DisplayKey(s.Chan)
 		var msg string
 		switch {
 		case s.Callee == "":
-			msg = fmt.Sprintf("send on %s may block forever when its readers fall behind, stranding one goroutine per %s",
-				c.syntax.chanName(s.Pos, key), per)
+			msg = fmt.Sprintf("send on %s may block forever when its readers fall behind, %s",
+				c.syntax.chanName(s.Pos, key), stranding)
 		case s.Go.IsValid():
-			msg = fmt.Sprintf("%s may block forever sending on %s when its readers fall behind, stranding one goroutine per %s",
-				s.Callee, key, per)
+			msg = fmt.Sprintf("%s may block forever sending on %s when its readers fall behind, %s",
+				s.Callee, key, stranding)
 		default:
-			msg = fmt.Sprintf("%s starts a goroutine that may block forever sending on %s when its readers fall behind, one per %s",
-				s.Callee, key, per)
+			msg = fmt.Sprintf("%s starts a goroutine that may block forever sending on %s when its readers fall behind%s",
+				s.Callee, key, count)
 		}
 		d := analysis.Diagnostic{Pos: s.Pos, Category: categoryShared, Message: msg}
 		c.related(&d, s.Go, s.Pos, "goroutine started here")

@@ -102,7 +102,27 @@ func (c *checker) runFunc(fn *ssa.Function) {
 	if handler {
 		c.checkHandlerSends(s.Sends)
 	}
-	c.checkSpawnedSends(s.Spawns, handler)
+	c.checkSpawnedSends(s.Spawns, c.perWhat(fn, handler))
+}
+
+// perWhat says what each stranded goroutine is one per: "request" for a
+// handler, "call" for code run per call, "T" for a sync.Once field of T,
+// and "" for code run once per process (init, a package-level Once, what
+// only main calls).
+func (c *checker) perWhat(fn *ssa.Function, handler bool) string {
+	if handler {
+		return "request"
+	}
+	switch st := c.model.Started(fn); st.Kind {
+	case chanmodel.StartInit, chanmodel.StartMain:
+		return ""
+	case chanmodel.StartOnce:
+		if st.Owner != "" {
+			return st.Owner
+		}
+		return "sync.Once value"
+	}
+	return "call"
 }
 
 // isHandler reports whether fn has the parameters of an http.HandlerFunc:

@@ -2,7 +2,10 @@
 // started by any function count, not only those of HTTP handlers.
 package anyspawner
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 var events = make(chan string, 10)
 
@@ -79,4 +82,27 @@ func (r *Reader) Next(ctx context.Context, read func() (string, error)) (string,
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+var notifyOnce sync.Once
+
+// StartNotifier starts one notifier per process, whoever calls it.
+func StartNotifier() {
+	notifyOnce.Do(func() { go notify() })
+}
+
+func notify() {
+	events <- "up" // want `send on events may block forever when its readers fall behind, stranding one goroutine$`
+}
+
+// Notifier starts its announcer once per value.
+type Notifier struct{ once sync.Once }
+
+// Start starts n's announcer on first use.
+func (n *Notifier) Start() {
+	n.once.Do(func() { go announce() })
+}
+
+func announce() {
+	events <- "hello" // want `send on events may block forever when its readers fall behind, stranding one goroutine per Notifier`
 }
