@@ -36,7 +36,9 @@ type model struct {
 	globals  map[*ssa.Global]Fate
 	// starts memoises Started; funcUseIndex, the package's uses of its
 	// functions, is built on the first query.
-	starts       map[*ssa.Function]Start
+	starts map[*ssa.Function]Start
+	// fields memoises the fate of unexported channel fields.
+	fields       map[*types.Var]Fate
 	funcUseIndex map[*ssa.Function][]funcUse
 }
 
@@ -52,6 +54,7 @@ func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
 		freeBases: map[*ssa.FreeVar]baseKind{},
 		globals:   map[*ssa.Global]Fate{},
 		starts:    map[*ssa.Function]Start{},
+		fields:    map[*types.Var]Fate{},
 	}
 }
 

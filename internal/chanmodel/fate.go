@@ -155,7 +155,11 @@ func (m *model) bodyChanFate(fn *ssa.Function, sp Spawn, body *ssa.Function, v s
 			return chanFate{fate: m.globalFate(x)}
 		case *ssa.FreeVar:
 			return m.bindingFate(fn, sp, body, x, bindings)
+		case *ssa.FieldAddr:
+			return chanFate{fate: m.fieldFate(x.X.Type(), x.Field)}
 		}
+	case *ssa.Field:
+		return chanFate{fate: m.fieldFate(v.X.Type(), v.Field)}
 	case *ssa.FreeVar:
 		return m.bindingFate(fn, sp, body, v, bindings)
 	case *ssa.Parameter:
@@ -184,8 +188,11 @@ func (m *model) bindingFate(fn *ssa.Function, sp Spawn, body *ssa.Function, fv *
 func (m *model) spawnerChanFate(fn *ssa.Function, sp Spawn, v ssa.Value) chanFate {
 	v = stripChange(v)
 	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
-		if g, ok := u.X.(*ssa.Global); ok {
-			return chanFate{fate: m.globalFate(g)}
+		switch x := u.X.(type) {
+		case *ssa.Global:
+			return chanFate{fate: m.globalFate(x)}
+		case *ssa.FieldAddr:
+			return chanFate{fate: m.fieldFate(x.X.Type(), x.Field)}
 		}
 		v = u.X // a load of a local variable
 	}
@@ -443,7 +450,7 @@ func (m *model) globalFate(g *ssa.Global) Fate {
 
 // computeGlobalFate computes globalFate by scanning every function.
 func (m *model) computeGlobalFate(g *ssa.Global) Fate {
-	if g.Pkg != m.pkg || g.Object() == nil || g.Object().Exported() || !isChanCell(g.Type()) {
+	if m.srcFuncs == nil || g.Pkg != m.pkg || g.Object() == nil || g.Object().Exported() || !isChanCell(g.Type()) {
 		return FateUnknown // another package's, exported, or not a channel
 	}
 	closed, woken := false, false
@@ -504,6 +511,137 @@ func (m *model) globalUse(fn *ssa.Function, g *ssa.Global, instr ssa.Instruction
 		return closed, woken, true
 	}
 	return false, false, false // its address is taken
+}
+
+// fieldFate decides the fate of the channels held in field i of the
+// struct type t (or pointer to it), over every value of the type: FateOpen
+// if no function of the package closes one, FateSilent if none sends on
+// one either (a field nothing assigns holds nil, which blocks the same).
+// It is unknown for an exported field, a field of another package or of a
+// generic type, and when some code of the package assigns it anything but
+// a channel it makes, takes its address, or lets its value escape
+// (returns it, passes it to code the model cannot follow, sends it).
+func (m *model) fieldFate(t types.Type, i int) Fate {
+	fld := structField(t, i)
+	if fld == nil || m.srcFuncs == nil {
+		return FateUnknown // not a field we can name, or a package not scanned
+	}
+	if f, ok := m.fields[fld]; ok {
+		return f
+	}
+	f := FateUnknown
+	if fld.Pkg() == m.pass.Pkg && !fld.Exported() && isChan(fld.Type()) {
+		f = m.computeFieldFate(fld)
+	}
+	m.fields[fld] = f
+	return f
+}
+
+// structField returns field i of the named, non-generic struct type t (or
+// pointer to it), or nil.
+func structField(t types.Type, i int) *types.Var {
+	if p, ok := types.Unalias(t).Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.TypeParams().Len() > 0 || named.TypeArgs().Len() > 0 {
+		return nil // anonymous or generic: fields of instances differ
+	}
+	st, ok := named.Underlying().(*types.Struct)
+	if !ok || i < 0 || i >= st.NumFields() {
+		return nil
+	}
+	return st.Field(i)
+}
+
+// computeFieldFate computes fieldFate by scanning every function.
+func (m *model) computeFieldFate(fld *types.Var) Fate {
+	closed, woken := false, false
+	for _, fn := range m.srcFuncs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				var use ssa.Value
+				switch i := instr.(type) {
+				case *ssa.FieldAddr:
+					if structField(i.X.Type(), i.Field) == fld {
+						use = i
+					}
+				case *ssa.Field:
+					if structField(i.X.Type(), i.Field) == fld {
+						use = i
+					}
+				}
+				if use == nil {
+					continue // not about the field
+				}
+				c, w, ok := m.fieldUse(fn, use)
+				if !ok {
+					return FateUnknown
+				}
+				closed, woken = closed || c, woken || w
+			}
+		}
+	}
+	switch {
+	case closed:
+		return FateUnknown
+	case woken:
+		return FateOpen
+	}
+	return FateSilent
+}
+
+// fieldUse says whether the use of a field (its address, or its value)
+// closes the channel, may send on it, and false for ok when the model
+// cannot follow it.
+func (m *model) fieldUse(fn *ssa.Function, use ssa.Value) (closed, woken, ok bool) {
+	if _, isField := use.(*ssa.Field); isField {
+		return m.loadUse(fn, use)
+	}
+	refs := use.Referrers()
+	if refs == nil {
+		return false, false, true
+	}
+	for _, r := range *refs {
+		switch i := r.(type) {
+		case *ssa.DebugRef:
+		case *ssa.Store:
+			if i.Addr != use {
+				return false, false, false // the field's address is stored
+			}
+			if _, made := stripChange(i.Val).(*ssa.MakeChan); !made {
+				return false, false, false // a channel from elsewhere: the caller's, or nil
+			}
+		case *ssa.UnOp:
+			if i.Op != token.MUL {
+				return false, false, false
+			}
+			c, w, ok := m.loadUse(fn, i)
+			if !ok {
+				return false, false, false
+			}
+			closed, woken = closed || c, woken || w
+		default:
+			return false, false, false // the field's address goes somewhere
+		}
+	}
+	return closed, woken, true
+}
+
+// loadUse says what fn does with v, a channel loaded from a field.
+func (m *model) loadUse(fn *ssa.Function, v ssa.Value) (closed, woken, ok bool) {
+	for _, e := range m.uses(fn, v, false) {
+		switch e.kind {
+		case evEscape:
+			return false, false, false
+		case evRecv, evCaseRecv, evRecvOk, evDrain, evGoRecv:
+		case evClose, evGoClose:
+			closed = true
+		default:
+			woken = true // sends, or hands it to a function that may
+		}
+	}
+	return closed, woken, true
 }
 
 // isInit reports whether fn is a package initializer: the synthesized

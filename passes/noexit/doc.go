@@ -17,9 +17,10 @@
 //     polls with no return or break, or a select with no case;
 //   - goroutines that wait on a channel that nothing closes (category
 //     unclosed): a range over, or a receive loop on, a channel made by the
-//     spawner or an unexported package-level channel that nothing in the
-//     package closes and that never leaves the package; or a receive from
-//     one that nothing closes or sends on;
+//     spawner, an unexported package-level channel, or an unexported
+//     struct field that the package only assigns from make, that nothing
+//     in the package closes and that never leaves the package; or a
+//     receive from one that nothing closes or sends on;
 //   - goroutines that wait on a channel the spawner closes on some paths
 //     only (category early): an early return leaves it open.
 //
@@ -96,9 +97,10 @@ reports, at the go statement (or errgroup.Group.Go, sync.WaitGroup.Go):
     polls with no return or break, or a select with no case;
   - goroutines that wait on a channel that nothing closes (category
     unclosed): a range over, or a receive loop on, a channel made by the
-    spawner or an unexported package-level channel that nothing in the
-    package closes and that never leaves the package; or a receive from
-    one that nothing closes or sends on;
+    spawner, an unexported package-level channel, or an unexported
+    struct field that the package only assigns from make, that nothing
+    in the package closes and that never leaves the package; or a
+    receive from one that nothing closes or sends on;
   - goroutines that wait on a channel the spawner closes on some paths
     only (category early): an early return leaves it open.
 

@@ -28,6 +28,7 @@ var defaultCases = []string{
 	"noexit/deferred",
 	"noexit/policy",
 	"noexit/policymain",
+	"noexit/fields",
 }
 
 func Test(t *testing.T) {
