@@ -38,7 +38,7 @@ type model struct {
 	// functions, is built on the first query.
 	starts map[*ssa.Function]Start
 	// fields memoises the fate of unexported channel fields.
-	fields       map[*types.Var]Fate
+	fields       map[*types.Var]fieldInfo
 	funcUseIndex map[*ssa.Function][]funcUse
 }
 
@@ -54,7 +54,7 @@ func newModel(pass *analysis.Pass, pkg *ssa.Package) *model {
 		freeBases: map[*ssa.FreeVar]baseKind{},
 		globals:   map[*ssa.Global]Fate{},
 		starts:    map[*ssa.Function]Start{},
-		fields:    map[*types.Var]Fate{},
+		fields:    map[*types.Var]fieldInfo{},
 	}
 }
 

@@ -191,6 +191,15 @@ func (m *model) stopsIn(b *ssa.BasicBlock, fate func(ssa.Value) Fate, sc *exitSc
 				sc.fix(instr, i.Pos())
 				return true
 			}
+			if i.Op == token.ARROW && m.neverCompletes(i.X, false) {
+				sc.stops = append(sc.stops, instr)
+				return true // what follows is unreachable
+			}
+		case *ssa.Send:
+			if m.neverCompletes(i.Chan, true) {
+				sc.stops = append(sc.stops, instr)
+				return true // what follows is unreachable
+			}
 		case *ssa.Select:
 			if stuckSelect(i, fate) {
 				sc.stops = append(sc.stops, instr)
@@ -202,6 +211,64 @@ func (m *model) stopsIn(b *ssa.BasicBlock, fate func(ssa.Value) Fate, sc *exitSc
 		}
 	}
 	return false
+}
+
+// neverCompletes reports whether a receive from (or, if send is set, a
+// send on) ch blocks forever whatever other goroutines do: ch is nil (a
+// nil constant, or an unexported field that nothing assigns), or a channel
+// made in this function that no other goroutine can reach, on which this
+// goroutine has nothing to meet it.
+func (m *model) neverCompletes(ch ssa.Value, send bool) bool {
+	switch c := stripChange(ch).(type) {
+	case *ssa.Const:
+		return c.IsNil()
+	case *ssa.UnOp:
+		if fa, ok := c.X.(*ssa.FieldAddr); ok && c.Op == token.MUL {
+			return m.nilField(fa.X.Type(), fa.Field)
+		}
+	case *ssa.Field:
+		return m.nilField(c.X.Type(), c.Field)
+	case *ssa.MakeChan:
+		return m.privateDeadlock(c, send)
+	}
+	return false
+}
+
+// nilField reports whether field i of struct type t is an unexported
+// channel field that no code of the package assigns: always nil.
+func (m *model) nilField(t types.Type, i int) bool {
+	fld := structField(t, i)
+	if fld == nil || m.srcFuncs == nil {
+		return false // not a field we can name, or a package not scanned
+	}
+	return m.fieldInfoOf(fld).isNil
+}
+
+// privateDeadlock reports whether an operation on mc, made in its
+// function, can never complete: the channel stays private to this
+// goroutine (never passed to a call, stored, captured or converted), and
+// nothing closes it. A send then blocks when the channel is unbuffered; a
+// receive when it is unbuffered or the function never sends on it.
+func (m *model) privateDeadlock(mc *ssa.MakeChan, send bool) bool {
+	size, ok := mc.Size.(*ssa.Const)
+	if !ok || size.Value == nil || size.Value.Kind() != constant.Int {
+		return false // a capacity we cannot read
+	}
+	unbuffered := constant.Sign(size.Value) == 0
+	if send && !unbuffered {
+		return false // a buffered send completes until the buffer is full: beyond this check
+	}
+	sends := false
+	for _, e := range m.uses(mc.Parent(), mc, false) {
+		switch e.kind {
+		case evSend, evGuardedSend:
+			sends = true
+		case evRecv, evRecvOk, evCaseRecv:
+		default:
+			return false // closed, shared with a call or goroutine, or escapes
+		}
+	}
+	return unbuffered || !sends
 }
 
 // stuckSelect reports whether sel blocks forever: it has no case, or only
@@ -285,6 +352,7 @@ const (
 	StuckRecv                    // a receive that never completes
 	StuckSelect                  // a select with no case that can fire
 	StuckCall                    // a call of a function that never returns
+	StuckSend                    // a send that never completes
 )
 
 // A WaitKind says what a loop with no way out waits for, which decides
@@ -367,6 +435,8 @@ func (m *model) stuck(fn *ssa.Function, fate func(ssa.Value) Fate) *Stuck {
 		st.Callee = i.Call.StaticCallee()
 	case *ssa.Select:
 		st.Kind = StuckSelect
+	case *ssa.Send:
+		st.Kind = StuckSend
 	default:
 		st.Kind = StuckRecv
 	}

@@ -526,15 +526,55 @@ func (m *model) fieldFate(t types.Type, i int) Fate {
 	if fld == nil || m.srcFuncs == nil {
 		return FateUnknown // not a field we can name, or a package not scanned
 	}
+	return m.fieldInfoOf(fld).fate
+}
+
+// fieldInfo is what the model knows of an unexported channel field.
+type fieldInfo struct {
+	fate Fate
+	// isNil is set when no code of the package assigns the field or takes
+	// its address: every value of the type holds a nil channel.
+	isNil bool
+}
+
+// fieldInfoOf returns fld's memoised fieldInfo.
+func (m *model) fieldInfoOf(fld *types.Var) fieldInfo {
 	if f, ok := m.fields[fld]; ok {
 		return f
 	}
-	f := FateUnknown
+	var f fieldInfo
 	if fld.Pkg() == m.pass.Pkg && !fld.Exported() && isChan(fld.Type()) {
-		f = m.computeFieldFate(fld)
+		f = fieldInfo{fate: m.computeFieldFate(fld), isNil: m.fieldIsNil(fld)}
 	}
 	m.fields[fld] = f
 	return f
+}
+
+// fieldIsNil reports whether no function of the package stores to field
+// fld or lets its address go anywhere but a load.
+func (m *model) fieldIsNil(fld *types.Var) bool {
+	for _, fn := range m.srcFuncs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				fa, ok := instr.(*ssa.FieldAddr)
+				if !ok || structField(fa.X.Type(), fa.Field) != fld || fa.Referrers() == nil {
+					continue // not the field's address
+				}
+				for _, r := range *fa.Referrers() {
+					switch i := r.(type) {
+					case *ssa.DebugRef:
+					case *ssa.UnOp:
+						if i.Op != token.MUL {
+							return false
+						}
+					default:
+						return false // a store, or the address goes somewhere
+					}
+				}
+			}
+		}
+	}
+	return true
 }
 
 // structField returns field i of the named, non-generic struct type t (or

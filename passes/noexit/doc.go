@@ -28,7 +28,10 @@
 // ctx.Done() or a stop channel that is closed, checks a receive's ok, or
 // calls runtime.Goexit has a way out. A goroutine whose only ways out end
 // the process (os.Exit, log.Fatal, a panic) is not reported. Deferred
-// calls (wg.Done, a recover, a close) are no way out of a loop.
+// calls (wg.Done, a recover, a close) are no way out of a loop, and
+// neither is code after an operation that can never complete: a receive
+// or send on a nil channel (an unexported field nothing assigns is nil),
+// or on an unbuffered channel the goroutine made and shares with no one.
 //
 // Where a goroutine starts decides how often it leaks. Started once from
 // main, or from code only main calls, it is a daemon, reported only with
@@ -108,7 +111,10 @@ A loop that returns or breaks under any condition, receives from
 ctx.Done() or a stop channel that is closed, checks a receive's ok, or
 calls runtime.Goexit has a way out. A goroutine whose only ways out end
 the process (os.Exit, log.Fatal, a panic) is not reported. Deferred
-calls (wg.Done, a recover, a close) are no way out of a loop.
+calls (wg.Done, a recover, a close) are no way out of a loop, and
+neither is code after an operation that can never complete: a receive
+or send on a nil channel (an unexported field nothing assigns is nil),
+or on an unbuffered channel the goroutine made and shares with no one.
 
 Where a goroutine starts decides how often it leaks. Started once from
 main, or from code only main calls, it is a daemon, reported only with

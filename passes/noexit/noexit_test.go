@@ -29,6 +29,7 @@ var defaultCases = []string{
 	"noexit/policy",
 	"noexit/policymain",
 	"noexit/fields",
+	"noexit/blocked",
 }
 
 func Test(t *testing.T) {

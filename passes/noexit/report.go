@@ -118,6 +118,9 @@ func (c *checker) describe(d *analysis.Diagnostic, st *chanmodel.Stuck, owner st
 	case chanmodel.StuckRecv:
 		c.related(d, st.Pos, "blocks here")
 		return fmt.Sprintf("%s blocks forever receiving from %s", it, c.syntax.chanName(st.Pos, "a channel"))
+	case chanmodel.StuckSend:
+		c.related(d, st.Pos, "blocks here")
+		return fmt.Sprintf("%s blocks forever sending on %s", it, c.syntax.chanName(st.Pos, "a channel"))
 	case chanmodel.StuckSelect:
 		c.related(d, st.Pos, "blocks here")
 		return it + " blocks forever in a select with no case that can proceed"

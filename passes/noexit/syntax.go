@@ -13,7 +13,7 @@ import (
 
 // syntaxIndex maps SSA positions back to the syntax the user wrote.
 type syntaxIndex struct {
-	chans map[token.Pos]ast.Expr      // received channel by arrow, ranged channel by "for"
+	chans map[token.Pos]ast.Expr      // received or sent channel by arrow, ranged channel by "for"
 	loops []ast.Node                  // for and range statements, in source order
 	calls map[token.Pos]*ast.CallExpr // calls by Lparen, for group spawns
 	files []*ast.File
@@ -26,13 +26,15 @@ func indexSyntax(pass *analysis.Pass, insp *inspector.Inspector) *syntaxIndex {
 		calls: map[token.Pos]*ast.CallExpr{},
 		files: pass.Files,
 	}
-	filter := []ast.Node{(*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil), (*ast.ForStmt)(nil), (*ast.CallExpr)(nil)}
+	filter := []ast.Node{(*ast.UnaryExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil), (*ast.ForStmt)(nil), (*ast.CallExpr)(nil)}
 	for cur := range insp.Root().Preorder(filter...) {
 		switch n := cur.Node().(type) {
 		case *ast.UnaryExpr:
 			if n.Op == token.ARROW {
 				x.chans[n.OpPos] = n.X
 			}
+		case *ast.SendStmt:
+			x.chans[n.Arrow] = n.Chan
 		case *ast.RangeStmt:
 			x.chans[n.For] = n.X
 			x.loops = append(x.loops, n)

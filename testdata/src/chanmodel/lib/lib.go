@@ -13,6 +13,9 @@ var queue = make(chan int, 8)
 // Q holds a shared channel in a field.
 type Q struct{ ch chan int }
 
+// NewQ makes a Q: its field is not nil.
+func NewQ() *Q { return &Q{ch: make(chan int, 1)} }
+
 // Push sends on a field of its receiver.
 func (q *Q) Push(v int) { // want Push:`chanSummary\(sends \(recv\)chanmodel/lib.Q.ch\)`
 	q.ch <- v

@@ -67,7 +67,7 @@ type Waiter struct {
 
 // Start starts a goroutine that waits on the nil ready channel.
 func (w *Waiter) Start() {
-	go func() { // want `goroutine started here never exits, leaking one per call to Waiter.Start: it waits to receive from w.ready, which nothing closes or sends on`
+	go func() { // want `goroutine started here never exits, leaking one per call to Waiter.Start: it blocks forever receiving from w.ready`
 		<-w.ready
 		fmt.Println("ready")
 	}()
