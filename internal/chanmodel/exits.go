@@ -111,12 +111,11 @@ func (sc *exitScan) fix(instr ssa.Instruction, pos token.Pos) {
 // do: a range over an open channel never ends, a receive from a silent one
 // never completes.
 func (m *model) scanExits(fn *ssa.Function, fate func(ssa.Value) Fate) exitScan {
-	// fn.Recover is not a way out. The builder gives every function with a
-	// defer statement a recover block, so counting it would let any
-	// deferred call (wg.Done, resp.Body.Close) hide a loop with no exit.
-	// A recovered panic needs a panic first, and the panics that matter
-	// are seen: a panic instruction, or a callee that always panics
-	// (Summary.Exits).
+	// The builder gives every function with a defer statement a recover
+	// block, so counting it as a way out would let any deferred call
+	// (wg.Done, resp.Body.Close) hide a loop with no exit. It counts only
+	// when a deferred function recovers and a function of the package
+	// called on the way panics: a parser that unwinds by panicking.
 	sc := exitScan{reached: make([]bool, len(fn.Blocks))}
 	given := fate
 	fate = func(v ssa.Value) Fate {
@@ -148,7 +147,66 @@ func (m *model) scanExits(fn *ssa.Function, fate func(ssa.Value) Fate) exitScan 
 			}
 		}
 	}
+	if fn.Recover != nil && !sc.returns && m.recoversPanic(fn, sc.reached) {
+		sc.returns = true // a recovered panic returns
+	}
 	return sc
+}
+
+// recoversPanic reports whether fn defers a function that calls recover
+// and, in a reached block, calls a function of the package that contains
+// a panic (itself or in a function it calls).
+func (m *model) recoversPanic(fn *ssa.Function, reached []bool) bool {
+	recovers, panics := false, false
+	for _, b := range fn.Blocks {
+		if !reached[b.Index] {
+			continue // not on a path the scan took
+		}
+		for _, instr := range b.Instrs {
+			switch i := instr.(type) {
+			case *ssa.Defer:
+				callee := i.Call.StaticCallee()
+				recovers = recovers || callee == nil || callsRecover(callee)
+			case *ssa.Call:
+				if callee := i.Call.StaticCallee(); callee != nil && callee.Pkg == m.pkg {
+					panics = panics || hasPanic(callee, 2)
+				}
+			}
+		}
+	}
+	return recovers && panics
+}
+
+// callsRecover reports whether fn calls the builtin recover.
+func callsRecover(fn *ssa.Function) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if c, ok := instr.(*ssa.Call); ok {
+				if bi, ok := c.Call.Value.(*ssa.Builtin); ok && bi.Name() == "recover" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// hasPanic reports whether fn, or a function of its package it calls
+// (depth levels down), contains a panic.
+func hasPanic(fn *ssa.Function, depth int) bool {
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			switch i := instr.(type) {
+			case *ssa.Panic:
+				return true
+			case *ssa.Call:
+				if callee := i.Call.StaticCallee(); depth > 0 && callee != nil && callee.Pkg == fn.Pkg && callee != fn && hasPanic(callee, depth-1) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // stopsIn scans b's instructions in order and reports whether the path

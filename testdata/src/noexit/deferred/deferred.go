@@ -122,3 +122,37 @@ func Workers(q <-chan func()) {
 	}
 	wg.Wait()
 }
+
+type parser struct{ in <-chan byte }
+
+func (p *parser) next() byte {
+	b, ok := <-p.in
+	if !ok {
+		panic(errEOF)
+	}
+	return b
+}
+
+var errEOF = &struct{ s string }{"eof"}
+
+// parse reads until next panics at the end of input; the deferred
+// recover turns that into a return.
+func (p *parser) parse() (n int) {
+	defer func() {
+		if r := recover(); r != nil {
+			n = -1
+		}
+	}()
+	for {
+		p.next()
+		n++
+	}
+}
+
+// Parse parses in a goroutine.
+func Parse(in <-chan byte, out chan<- int) {
+	p := &parser{in: in}
+	go func() { // ok: next panics at the end of input, and parse recovers and returns
+		out <- p.parse()
+	}()
+}
