@@ -31,7 +31,15 @@
 // sends at most once in total on the two, when it is that channel's only
 // sender started so far. A close (or send) inside a loop may have run on
 // an earlier iteration, so a path through that loop may have closed the
-// channel.
+// channel. An unexported struct field that the package fills only from
+// make, never closes and never hands out is judged like a package-level
+// channel; one it never assigns is nil. A send or receive that can never
+// complete (a nil channel, an unbuffered channel private to the
+// goroutine) ends the path, and deferred calls are no way out unless a
+// deferred recover meets a panic of the package. It also says how often
+// a function runs: once from main or init (or what only they call, or a
+// package-level sync.Once), once per value for a field's sync.Once, else
+// per call.
 //
 // The standard library is not summarised: a channel handed to it is of
 // unknown fate, and the passes say nothing about it.
@@ -67,7 +75,15 @@ from another channel made there stands for the send of a goroutine that
 sends at most once in total on the two, when it is that channel's only
 sender started so far. A close (or send) inside a loop may have run on
 an earlier iteration, so a path through that loop may have closed the
-channel.
+channel. An unexported struct field that the package fills only from
+make, never closes and never hands out is judged like a package-level
+channel; one it never assigns is nil. A send or receive that can never
+complete (a nil channel, an unbuffered channel private to the
+goroutine) ends the path, and deferred calls are no way out unless a
+deferred recover meets a panic of the package. It also says how often
+a function runs: once from main or init (or what only they call, or a
+package-level sync.Once), once per value for a field's sync.Once, else
+per call.
 
 The standard library is not summarised: a channel handed to it is of
 unknown fate, and the passes say nothing about it.`
