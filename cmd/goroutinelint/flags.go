@@ -32,8 +32,9 @@ type command struct {
 	tests   bool   // -test
 	tags    string // -tags
 	version bool   // -V, -version
-
 	wholeProgram bool // -whole-program: the in-process driver, without go vet and its cache
+	profile      string      // -profile
+	prof         *profileRun // the -profile, once loaded
 }
 
 // newCommand returns a command whose flag set knows the driver's flags and,
@@ -57,6 +58,7 @@ func newCommand(stdout, stderr io.Writer, cwd string) *command {
 	fs.BoolVar(&c.tests, "test", true, "also analyze the packages' test files")
 	fs.StringVar(&c.tags, "tags", "", "comma-separated `list` of build tags")
 	fs.BoolVar(&c.wholeProgram, "whole-program", false, "analyze every package in this process, without go vet's per-package processes and cache (needs memory for the whole program)")
+	fs.StringVar(&c.profile, "profile", "", "confirm findings with the goroutine profile at `source`, a file or an http(s) URL")
 	fs.BoolVar(&c.version, "V", false, "print the version and exit")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	for _, a := range c.analyzers {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/analysis/unitchecker"
+	"golang.org/x/tools/go/packages"
 
 	"github.com/goroutinelint/goroutinelint/analyzer"
 )
@@ -164,6 +165,8 @@ func (c *command) checkFlags() string {
 		return "-json and -fix cannot be used together"
 	case c.sarif && c.fix:
 		return "-sarif and -fix cannot be used together"
+	case c.profile != "" && c.fix:
+		return "-profile and -fix cannot be used together"
 	}
 	return ""
 }
@@ -171,9 +174,17 @@ func (c *command) checkFlags() string {
 // analyze loads the packages matching patterns, runs the selected passes
 // and prints, or fixes, what they find.
 func (c *command) analyze(patterns []string) int {
-	if !c.wholeProgram {
+	if c.profile != "" {
+		var ok bool
+		if c.prof, ok = c.loadProfile(); !ok {
+			return exitError // before the analysis: it would be for nothing
+		}
+	}
+	if !c.wholeProgram && c.prof == nil {
 		return c.analyzeVet(patterns)
 	}
+	// -profile joins the findings with the syntax and types of the
+	// source, which only the in-process driver holds.
 	return c.analyzeProgram(patterns)
 }
 
@@ -181,21 +192,40 @@ func (c *command) analyze(patterns []string) int {
 // every package with syntax and analyzes them in this process, with
 // nothing cached between runs. Memory grows with the whole program.
 func (c *command) analyzeProgram(patterns []string) int {
+	analyzers, pkgs, findings, ok := c.check(patterns)
+	if !ok {
+		return exitError
+	}
+	return c.output(analyzers, pkgs, findings)
+}
+
+// check loads the packages matching patterns and runs the selected
+// passes on them in this process. It prints why it fails.
+func (c *command) check(patterns []string) ([]*analysis.Analyzer, []*packages.Package, []finding, bool) {
 	analyzers := c.selected()
 	guardRuns(analyzers, c.stderr)
 	pkgs, ok := c.load(patterns, analyzers)
 	if !ok {
-		return exitError
+		return nil, nil, nil, false
 	}
 	graph, err := checker.Analyze(analyzers, pkgs, nil)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "%s: internal error: %v\n", progName, err)
-		return exitError
+		return nil, nil, nil, false
 	}
 	if !c.reportFailures(graph) {
-		return exitError
+		return nil, nil, nil, false
 	}
-	return c.render(analyzers, c.collect(graph))
+	return analyzers, pkgs, c.collect(graph), true
+}
+
+// output prints, or fixes, the findings of analyzers on pkgs, with what
+// the -profile says of them, and returns the exit code.
+func (c *command) output(analyzers []*analysis.Analyzer, pkgs []*packages.Package, findings []finding) int {
+	if c.prof != nil {
+		c.matchProfile(c.prof, pkgs, findings)
+	}
+	return c.render(analyzers, findings)
 }
 
 // reportFailures prints the passes that failed, other than by a failed

@@ -19,6 +19,7 @@ type finding struct {
 	fset     *token.FileSet
 	posn     token.Position
 	diag     analysis.Diagnostic
+	profile  *profileStatus // what the -profile says of it, if one was given
 }
 
 // collect returns the diagnostics of the root actions sorted by file, line,
@@ -66,6 +67,7 @@ func (c *command) printText(findings []finding) int {
 	for _, f := range findings {
 		c.writeFinding(&b, f)
 	}
+	c.writeRuntimeOnly(&b, c.prof)
 	fmt.Fprint(c.stderr, b.String())
 	if len(findings) > 0 {
 		return exitFindings
@@ -76,7 +78,11 @@ func (c *command) printText(findings []finding) int {
 // writeFinding writes "file:line:col: message", then each related
 // location indented by a tab.
 func (c *command) writeFinding(b *strings.Builder, f finding) {
-	fmt.Fprintf(b, "%s: %s\n", c.textPos(f.posn), f.diag.Message)
+	msg := f.diag.Message
+	if note := confirmedText(f.profile); note != "" {
+		msg += " " + note
+	}
+	fmt.Fprintf(b, "%s: %s\n", c.textPos(f.posn), msg)
 	for _, r := range f.diag.Related {
 		fmt.Fprintf(b, "\t%s: %s\n", c.textPos(f.fset.Position(r.Pos)), r.Message)
 	}
@@ -106,6 +112,7 @@ type (
 		Message        string             `json:"message"`
 		SuggestedFixes []jsonSuggestedFix `json:"suggested_fixes,omitempty"`
 		Related        []jsonRelated      `json:"related,omitempty"`
+		Profile        *jsonProfile       `json:"profile,omitempty"` // with -profile
 	}
 
 	jsonSuggestedFix struct {
@@ -140,6 +147,7 @@ func (c *command) printJSON(findings []finding) int {
 		}
 		byPass[f.analyzer] = append(byPass[f.analyzer], toJSON(f))
 	}
+	c.addRuntimeOnlyJSON(tree)
 	data, err := json.MarshalIndent(tree, "", "\t")
 	if err != nil {
 		panic(err) // plain structs of strings and ints always marshal
@@ -160,6 +168,7 @@ func toJSON(f finding) jsonDiagnostic {
 		Posn:     pos(d.Pos),
 		End:      pos(cmp.Or(d.End, d.Pos)),
 		Message:  d.Message,
+		Profile:  toJSONProfile(f.profile),
 	}
 	for _, fix := range d.SuggestedFixes {
 		jf := jsonSuggestedFix{Message: fix.Message, Edits: []jsonTextEdit{}}
