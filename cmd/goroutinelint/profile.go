@@ -177,7 +177,8 @@ type jsonProfile struct {
 	Started     bool     `json:"started,omitempty"`
 	LongestWait int      `json:"longest_wait_minutes,omitempty"`
 	States      []string `json:"states,omitempty"`
-	CreatedBy   string   `json:"created_by,omitempty"`
+	Func        string   `json:"func,omitempty"`       // a group's blocked function
+	CreatedBy   string   `json:"created_by,omitempty"` // a group's go statement's function
 }
 
 // toJSONProfile converts a finding's status.
@@ -194,7 +195,7 @@ func toJSONProfile(st *profileStatus) *jsonProfile {
 
 // groupJSONProfile converts a group no finding explains.
 func groupJSONProfile(g profile.Group) *jsonProfile {
-	out := &jsonProfile{Status: "runtime only", Goroutines: g.Goroutines, Leaked: g.Leaked, LongestWait: g.LongestWait, States: g.States}
+	out := &jsonProfile{Status: "runtime only", Goroutines: g.Goroutines, Leaked: g.Leaked, LongestWait: g.LongestWait, States: g.States, Func: g.Func}
 	if g.Created != nil {
 		out.CreatedBy = g.Created.Func
 	}
@@ -225,4 +226,56 @@ func (c *command) addRuntimeOnlyJSON(tree jsonTree) {
 		}
 		byKey[runtimeOnlyRule] = append(byKey[runtimeOnlyRule], d)
 	}
+}
+
+// runtimeOnlySARIFRule is the SARIF rule of the groups no finding explains.
+func runtimeOnlySARIFRule() sarifRule {
+	return sarifRule{
+		ID:                   runtimeOnlyRule,
+		ShortDescription:     sarifMessage{Text: "goroutines a profile shows blocked in the analysed code that no finding explains"},
+		HelpURI:              runtimeOnlyURL,
+		DefaultConfiguration: sarifConfiguration{Level: "note"},
+	}
+}
+
+// runtimeOnlySARIF returns the groups no finding explains as SARIF
+// results, index giving each rule's index.
+func (c *command) runtimeOnlySARIF(index map[string]int) []sarifResult {
+	if c.prof == nil {
+		return nil
+	}
+	var out []sarifResult
+	for _, g := range c.prof.runtimeOnly {
+		r := sarifResult{
+			RuleID:     runtimeOnlyRule,
+			RuleIndex:  index[runtimeOnlyRule],
+			Level:      "note",
+			Message:    sarifMessage{Text: escapeSARIF(runtimeOnlyMessage(g))},
+			Locations:  []sarifLocation{{PhysicalLocation: c.sarifLine(g.Blocked.File, g.Blocked.Line)}},
+			Properties: sarifProfile(groupJSONProfile(g)),
+		}
+		if g.CreatedPos != nil {
+			r.Message.Text += "\n[" + escapeSARIF(createdMessage(g)) + "](1)"
+			r.RelatedLocations = []sarifLocation{{
+				ID:               1,
+				PhysicalLocation: c.sarifLine(g.CreatedPos.File, g.CreatedPos.Line),
+				Message:          &sarifMessage{Text: createdMessage(g)},
+			}}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// sarifLine returns the location of a whole line of a file.
+func (c *command) sarifLine(file string, line int) sarifPhysicalLocation {
+	return sarifPhysicalLocation{ArtifactLocation: c.sarifArtifact(file), Region: &sarifRegion{StartLine: line}}
+}
+
+// sarifProfile returns the property bag holding p, or nil.
+func sarifProfile(p *jsonProfile) *sarifProperties {
+	if p == nil {
+		return nil
+	}
+	return &sarifProperties{Profile: p}
 }

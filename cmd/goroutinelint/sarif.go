@@ -75,13 +75,19 @@ type (
 	}
 
 	sarifResult struct {
-		RuleID           string          `json:"ruleId"`
-		RuleIndex        int             `json:"ruleIndex"`
-		Level            string          `json:"level"`
-		Message          sarifMessage    `json:"message"`
-		Locations        []sarifLocation `json:"locations"`
-		RelatedLocations []sarifLocation `json:"relatedLocations,omitempty"`
-		Fixes            []sarifFix      `json:"fixes,omitempty"`
+		RuleID           string           `json:"ruleId"`
+		RuleIndex        int              `json:"ruleIndex"`
+		Level            string           `json:"level"`
+		Message          sarifMessage     `json:"message"`
+		Locations        []sarifLocation  `json:"locations"`
+		RelatedLocations []sarifLocation  `json:"relatedLocations,omitempty"`
+		Fixes            []sarifFix       `json:"fixes,omitempty"`
+		Properties       *sarifProperties `json:"properties,omitempty"`
+	}
+
+	// sarifProperties is a result's property bag: what a -profile says.
+	sarifProperties struct {
+		Profile *jsonProfile `json:"goroutinelint/profile,omitempty"`
 	}
 
 	sarifLocation struct {
@@ -150,6 +156,10 @@ func (c *command) printSARIF(analyzers []*analysis.Analyzer, findings []finding)
 func (c *command) sarifLog(analyzers []*analysis.Analyzer, findings []finding) sarifLog {
 	cols := newColumnMapper()
 	rules := sarifRules(analyzers, findings)
+	if c.prof != nil && len(c.prof.runtimeOnly) > 0 {
+		rules = append(rules, runtimeOnlySARIFRule())
+		slices.SortFunc(rules, func(x, y sarifRule) int { return cmp.Compare(x.ID, y.ID) })
+	}
 	index := make(map[string]int, len(rules))
 	for i, r := range rules {
 		index[r.ID] = i
@@ -165,8 +175,10 @@ func (c *command) sarifLog(analyzers []*analysis.Analyzer, findings []finding) s
 			Locations:        []sarifLocation{{PhysicalLocation: c.sarifPhysical(cols, f.fset, f.diag.Pos, f.diag.End)}},
 			RelatedLocations: c.sarifRelated(cols, f),
 			Fixes:            c.sarifFixes(cols, f),
+			Properties:       sarifProfile(toJSONProfile(f.profile)),
 		})
 	}
+	results = append(results, c.runtimeOnlySARIF(index)...)
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name:           progName,

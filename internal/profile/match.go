@@ -207,8 +207,9 @@ func (g *Group) blocked() bool {
 // explains returns how many goroutines of grp finding f explains, and
 // whether as the go statement that started them.
 //
-//   - a blocking operation (unguardedsend) explains the goroutines blocked
-//     on its line;
+//   - a send (unguardedsend) explains the goroutines blocked on its line,
+//     or on another send to the same channel variable in the same function
+//     (one finding stands for all the sends of one defect);
 //   - a go statement (noexit) explains the goroutines it started: those
 //     whose creation site is its line, or where the format records no
 //     creation site, those whose bottom frame runs the function it starts;
@@ -223,7 +224,7 @@ func (c *Code) explains(f Finding, grp *Group, format Format) (int, bool) {
 	at := Position{File: f.Posn.Filename, Line: f.Posn.Line}
 	switch f.Check {
 	case "unguardedsend":
-		if grp.Blocked == at && grp.blocked() {
+		if grp.blocked() && (grp.Blocked == at || c.sameChannelSend(f.Posn, grp.Blocked)) {
 			return grp.Goroutines, false
 		}
 	case "noexit":

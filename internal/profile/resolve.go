@@ -404,3 +404,64 @@ func assignedObject(info *types.Info, lhs ast.Expr) types.Object {
 	}
 	return nil
 }
+
+// sameChannelSend reports whether the line blocked holds a send to the
+// same channel variable as the send at posn, in the same function.
+func (c *Code) sameChannelSend(posn token.Position, blocked Position) bool {
+	file := c.files[posn.Filename]
+	if file == nil || blocked.File != posn.Filename {
+		return false
+	}
+	var reported *ast.SendStmt
+	var others []*ast.SendStmt
+	ast.Inspect(file.syntax, func(n ast.Node) bool {
+		if s, ok := n.(*ast.SendStmt); ok {
+			if c.Fset.Position(s.Arrow).Offset == posn.Offset || c.Fset.Position(s.Pos()).Offset == posn.Offset {
+				reported = s
+			}
+			if c.Fset.Position(s.Pos()).Line == blocked.Line {
+				others = append(others, s)
+			}
+		}
+		return true
+	})
+	if reported == nil {
+		return false
+	}
+	ch := channelVar(file.info, reported.Chan)
+	if ch == nil {
+		return false
+	}
+	for _, s := range others {
+		if channelVar(file.info, s.Chan) == ch && c.enclosingFunc(file, s.Pos()) == c.enclosingFunc(file, reported.Pos()) {
+			return true
+		}
+	}
+	return false
+}
+
+// channelVar returns the variable a send's channel operand names, or nil.
+func channelVar(info *types.Info, e ast.Expr) *types.Var {
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+		v, _ := info.Uses[id].(*types.Var)
+		return v
+	}
+	return nil
+}
+
+// enclosingFunc returns the innermost function declaration or literal of
+// file that holds pos.
+func (c *Code) enclosingFunc(file *codeFile, pos token.Pos) ast.Node {
+	var fn ast.Node
+	ast.Inspect(file.syntax, func(n ast.Node) bool {
+		if n == nil || n.Pos() > pos || pos >= n.End() {
+			return false
+		}
+		switch n.(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			fn = n
+		}
+		return true
+	})
+	return fn
+}
