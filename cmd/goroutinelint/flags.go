@@ -25,14 +25,14 @@ type command struct {
 	enabled   map[*analysis.Analyzer]*passFlag
 	flags     *flag.FlagSet
 
-	json    bool   // -json
-	sarif   bool   // -sarif
-	fix     bool   // -fix
-	diff    bool   // -diff
-	tests   bool   // -test
-	tags    string // -tags
-	version bool   // -V, -version
-	wholeProgram bool // -whole-program: the in-process driver, without go vet and its cache
+	json         bool        // -json
+	sarif        bool        // -sarif
+	fix          bool        // -fix
+	diff         bool        // -diff
+	tests        bool        // -test
+	tags         string      // -tags
+	version      bool        // -V, -version
+	wholeProgram bool        // -whole-program: the in-process driver, without go vet and its cache
 	profile      string      // -profile
 	prof         *profileRun // the -profile, once loaded
 }

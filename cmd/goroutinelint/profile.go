@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"go/token"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,11 @@ type profileRun struct {
 
 // loadProfile loads the -profile source, printing why it cannot.
 func (c *command) loadProfile() (*profileRun, bool) {
-	prof, err := profile.Load(context.Background(), c.profile, profileTimeout)
+	source := c.profile
+	if !strings.Contains(source, "://") && !filepath.IsAbs(source) && c.cwd != "" {
+		source = filepath.Join(c.cwd, source) // a file relative to the working directory
+	}
+	prof, err := profile.Load(context.Background(), source, profileTimeout)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "%s: cannot read the profile %s: %v\n", progName, c.profile, err)
 		return nil, false
