@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -51,6 +52,7 @@ func TestProfileServer(t *testing.T) {
 	up := newHeldUpstream(t)
 	addr := startProfileServer(t, srvBin, up.URL)
 	base := "http://" + addr
+	call(t, 1, "GET", base+"/fixed/log") // warm up: the first connection is the slowest
 
 	// The quote handler's goroutine gets its answer after the handler
 	// gave up, and blocks on the send to responseCh for good.
@@ -67,7 +69,10 @@ func TestProfileServer(t *testing.T) {
 	call(t, hits, "GET", base+"/fixed/log")
 	call(t, hits, "GET", base+"/leaky/status")
 	call(t, hits, "GET", base+"/planted?sender=one")
-	time.Sleep(time.Second) // the quote answers arrive, the senders block
+	time.Sleep(2 * time.Second) // the quote answers arrive, the senders block
+	if n := up.quotes.Load(); n != hits {
+		t.Fatalf("the upstream saw %d quote requests, want %d", n, hits)
+	}
 
 	if *updateProfiles {
 		saveProfiles(t, root, base)
@@ -124,6 +129,7 @@ func goBuild(t *testing.T, root string, env []string, out string, args ...string
 type heldUpstream struct {
 	*httptest.Server
 	release chan struct{}
+	quotes  atomic.Int32 // /quote requests seen
 }
 
 // newHeldUpstream starts a heldUpstream on loopback.
@@ -131,7 +137,8 @@ func newHeldUpstream(t *testing.T) *heldUpstream {
 	u := &heldUpstream{release: make(chan struct{})}
 	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/quote" {
-			time.Sleep(300 * time.Millisecond)
+			u.quotes.Add(1)
+			time.Sleep(time.Second) // long after the handler gave up
 			fmt.Fprintln(w, "42")
 			return
 		}
@@ -192,10 +199,10 @@ func startProfileServer(t *testing.T, bin, upstream string) string {
 	return ""
 }
 
-// call sends n requests to url, each given up after 100ms.
+// call sends n requests to url, each given up after 200ms.
 func call(t *testing.T, n int, method, url string) {
 	t.Helper()
-	client := &http.Client{Timeout: 100 * time.Millisecond}
+	client := &http.Client{Timeout: 200 * time.Millisecond}
 	for range n {
 		req, err := http.NewRequestWithContext(t.Context(), method, url, nil)
 		if err != nil {

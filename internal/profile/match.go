@@ -35,10 +35,10 @@ type Group struct {
 	CreatedPos *Position // Created in the analysed source, if it is there
 	States     []string  // their wait reasons, sorted; none where the format has none
 	Goroutines int
-	// LongWaits counts those that have waited a minute or more.
-	LongWaits   int
+	// Stuck counts those that are leaked or have waited a minute or more.
+	Stuck       int
 	LongestWait int  // minutes
-	Leaked      bool // from a leak profile: every goroutine counted is leaked
+	Leaked      bool // every goroutine of the group is leaked
 
 	members []*member
 }
@@ -61,10 +61,11 @@ type Result struct {
 	// profile confirms; the others are not seen.
 	Confirmed map[int]Confirmation
 	// RuntimeOnly lists the groups blocked in the analysed source that no
-	// finding explains, by position: from a leak profile every leaked
-	// group, from a plain debug=2 dump those waiting a minute or more
-	// (Goroutines then counts only those), from the other plain forms none,
-	// since they tell no wait from a leak.
+	// finding explains, by position, with the goroutines that are leaked
+	// or have waited a minute or more (Goroutines then counts only those):
+	// from a leak profile every group, from a plain debug=2 dump those with
+	// such goroutines, from the other plain forms none, since they tell no
+	// wait from a leak.
 	RuntimeOnly []Group
 	Total       int // goroutines in the profile (leaked ones in a leak profile)
 	InCode      int // of them, those with a frame in the analysed source
@@ -84,7 +85,7 @@ func Match(p *Profile, code *Code, findings []Finding) *Result {
 			}
 			explained[j] = true
 			conf.Goroutines += n
-			conf.Leaked = grp.Leaked
+			conf.Leaked = grp.Leaked && (conf.Goroutines == n || conf.Leaked)
 			conf.LongestWait = max(conf.LongestWait, grp.LongestWait)
 			conf.Started = started
 		}
@@ -94,12 +95,10 @@ func Match(p *Profile, code *Code, findings []Finding) *Result {
 	}
 	for j, grp := range groups {
 		switch {
-		case explained[j] || !grp.blocked():
-			continue // a finding explains it, or it is not waiting
-		case p.Leak:
-			res.RuntimeOnly = append(res.RuntimeOnly, *grp)
-		case p.Format == Debug2 && grp.LongWaits > 0:
-			grp.Goroutines = grp.LongWaits
+		case explained[j] || !grp.blocked() || grp.Stuck == 0:
+			continue // a finding explains it, it is not waiting, or not for long
+		default:
+			grp.Goroutines = grp.Stuck
 			res.RuntimeOnly = append(res.RuntimeOnly, *grp)
 		}
 	}
@@ -147,7 +146,7 @@ func groupGoroutines(p *Profile, code *Code, res *Result) []*Group {
 		}
 		grp := index[k]
 		if grp == nil {
-			grp = &Group{Blocked: k.blocked, Func: m.frames[inner].Func, Created: g.Created, Leaked: p.Leak}
+			grp = &Group{Blocked: k.blocked, Func: m.frames[inner].Func, Created: g.Created, Leaked: true}
 			if g.Created != nil {
 				if pos, ok := code.Map(*g.Created); ok {
 					grp.CreatedPos = &pos
@@ -158,9 +157,10 @@ func groupGoroutines(p *Profile, code *Code, res *Result) []*Group {
 		}
 		grp.members = append(grp.members, m)
 		grp.Goroutines += g.Count
-		if g.WaitMinutes >= 1 {
-			grp.LongWaits += g.Count
+		if g.Leaked || g.WaitMinutes >= 1 {
+			grp.Stuck += g.Count
 		}
+		grp.Leaked = grp.Leaked && g.Leaked
 		grp.LongestWait = max(grp.LongestWait, g.WaitMinutes)
 		if g.State != "" && !slices.Contains(grp.States, g.State) {
 			grp.States = append(grp.States, g.State)

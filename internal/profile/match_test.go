@@ -231,3 +231,22 @@ func checkConfirmed(t *testing.T, res *Result, want map[int]Confirmation) {
 		}
 	}
 }
+
+// TestMatchMarkedDump checks a plain debug=2 dump taken after the leak
+// detector ran: it marks the leaked goroutines among all the others, and
+// a leaked group is stuck whatever its wait.
+func TestMatchMarkedDump(t *testing.T) {
+	t.Parallel()
+	fx := fixtureT(t)
+	p := &Profile{Format: Debug2, Goroutines: []Goroutine{
+		{Stack: []Frame{fx.frame(t, "results.func1", "send")}, State: "chan send", Leaked: true, Count: 1},
+		{Stack: []Frame{fx.frame(t, "results.func1", "send")}, State: "chan send", Count: 1},
+		{Stack: []Frame{fx.frame(t, "start.func1", "literal receive")}, State: "chan receive", Leaked: true, Count: 2},
+		{Stack: []Frame{fx.frame(t, "start.func1", "literal receive")}, State: "chan receive", Count: 5},
+	}}
+	res := Match(p, fx.code, appFindings(t, fx))
+	checkConfirmed(t, res, map[int]Confirmation{2: {Goroutines: 2}})
+	if len(res.RuntimeOnly) != 1 || res.RuntimeOnly[0].Goroutines != 2 || res.RuntimeOnly[0].Leaked {
+		t.Errorf("runtime only: %+v, want the 2 leaked receivers of a group not all leaked", res.RuntimeOnly)
+	}
+}

@@ -61,8 +61,10 @@ type Goroutine struct {
 type Profile struct {
 	Format Format
 	// Leak reports whether this is a leak profile, whose goroutines count
-	// only when leaked: every goroutine of a debug=1 or proto leak profile,
-	// the marked ones of a debug=2 dump.
+	// only when leaked: every goroutine of a debug=1 or proto leak profile
+	// is. A debug=2 dump is one only when fetched from the leak endpoint:
+	// once the leak detector has run, the plain endpoint's dumps mark the
+	// leaked goroutines too, among all the others.
 	Leak       bool
 	Goroutines []Goroutine
 }
@@ -154,9 +156,6 @@ func parseDebug2(data []byte) (*Profile, error) {
 	}
 	if len(p.Goroutines) == 0 {
 		return nil, errors.New("no goroutine in the dump")
-	}
-	for _, g := range p.Goroutines {
-		p.Leak = p.Leak || g.Leaked
 	}
 	return p, nil
 }

@@ -41,7 +41,7 @@ func TestParseDebug2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Profile{Format: Debug2, Leak: true, Goroutines: []Goroutine{
+	want := &Profile{Format: Debug2, Goroutines: []Goroutine{
 		{Stack: []Frame{{"main.main", "/src/app/main.go", 10}}, State: "running", Count: 1},
 		{
 			Stack: []Frame{
