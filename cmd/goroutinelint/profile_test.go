@@ -89,6 +89,7 @@ func TestProfileGolden(t *testing.T) {
 		"goroutine.pb.gz",
 		"goroutineleak.debug1.txt",
 		"goroutineleak.pb.gz",
+		"goroutineleak.debug2.txt",
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
