@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"go/token"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,10 +32,8 @@ type profileStatus struct {
 // A profileRun holds the profile of a run and what it says beyond the
 // findings.
 type profileRun struct {
-	source      string
 	prof        *profile.Profile
 	runtimeOnly []profile.Group
-	fset        *token.FileSet
 	code        *profile.Code
 }
 
@@ -51,7 +48,7 @@ func (c *command) loadProfile() (*profileRun, bool) {
 		fmt.Fprintf(c.stderr, "%s: cannot read the profile %s: %v\n", progName, c.profile, err)
 		return nil, false
 	}
-	return &profileRun{source: c.profile, prof: prof}, true
+	return &profileRun{prof: prof}, true
 }
 
 // matchProfile joins the profile with the findings of the analysis of
@@ -60,7 +57,6 @@ func (c *command) loadProfile() (*profileRun, bool) {
 // nothing, and says so.
 func (c *command) matchProfile(pr *profileRun, pkgs []*packages.Package, findings []finding) {
 	pr.code = profile.NewCode(pkgs)
-	pr.fset = pr.code.Fset
 	in := make([]profile.Finding, len(findings))
 	for i, f := range findings {
 		in[i] = profile.Finding{Check: f.analyzer, Posn: f.fset.PositionFor(f.diag.Pos, false)}
