@@ -2,8 +2,10 @@ package profile
 
 import (
 	"cmp"
+	"fmt"
 	"go/token"
 	"slices"
+	"strings"
 )
 
 // A Finding is what Match needs of a diagnostic.
@@ -40,13 +42,25 @@ type Group struct {
 	LongestWait int  // minutes
 	Leaked      bool // every goroutine of the group is leaked
 
+	// members are the group's distinct stacks: a dump of thousands of
+	// goroutines in one place is matched once per stack, not per goroutine.
 	members []*member
+	byStack map[string]*member
 }
 
-// A member is a goroutine of a group, with its mapped stack.
+// A member is one stack of a group's goroutines, mapped.
 type member struct {
-	g      *Goroutine
+	count  int
 	frames []mappedFrame // innermost first, runtime.goexit left out
+}
+
+// stackKey identifies a mapped stack.
+func stackKey(frames []mappedFrame) string {
+	var b strings.Builder
+	for _, f := range frames {
+		fmt.Fprintf(&b, "%s\x00%s\x00%d\n", f.Func, f.File, f.Line)
+	}
+	return b.String()
 }
 
 // A mappedFrame is a frame and where it runs in the analysed source.
@@ -121,7 +135,7 @@ func groupGoroutines(p *Profile, code *Code, res *Result) []*Group {
 			continue // alive, in a leak profile
 		}
 		res.Total += g.Count
-		m := &member{g: g}
+		m := &member{count: g.Count}
 		inner := -1
 		for _, fr := range g.Stack {
 			if fr.Func == "runtime.goexit" {
@@ -146,7 +160,7 @@ func groupGoroutines(p *Profile, code *Code, res *Result) []*Group {
 		}
 		grp := index[k]
 		if grp == nil {
-			grp = &Group{Blocked: k.blocked, Func: m.frames[inner].Func, Created: g.Created, Leaked: true}
+			grp = &Group{Blocked: k.blocked, Func: m.frames[inner].Func, Created: g.Created, Leaked: true, byStack: make(map[string]*member)}
 			if g.Created != nil {
 				if pos, ok := code.Map(*g.Created); ok {
 					grp.CreatedPos = &pos
@@ -155,7 +169,12 @@ func groupGoroutines(p *Profile, code *Code, res *Result) []*Group {
 			index[k] = grp
 			groups = append(groups, grp)
 		}
-		grp.members = append(grp.members, m)
+		if same, ok := grp.byStack[stackKey(m.frames)]; ok {
+			same.count += m.count
+		} else {
+			grp.byStack[stackKey(m.frames)] = m
+			grp.members = append(grp.members, m)
+		}
 		grp.Goroutines += g.Count
 		if g.Leaked || g.WaitMinutes >= 1 {
 			grp.Stuck += g.Count
@@ -240,7 +259,7 @@ func (c *Code) explains(f Finding, grp *Group, format Format) (int, bool) {
 		n := 0
 		for _, m := range grp.members {
 			if c.startedBy(f.Posn, m.frames) {
-				n += m.g.Count
+				n += m.count
 			}
 		}
 		return n, n > 0
@@ -251,7 +270,7 @@ func (c *Code) explains(f Finding, grp *Group, format Format) (int, bool) {
 		n := 0
 		for _, m := range grp.members {
 			if c.callsThroughClient(f.Posn, m.frames) {
-				n += m.g.Count
+				n += m.count
 			}
 		}
 		return n, false
