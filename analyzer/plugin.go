@@ -19,9 +19,9 @@ func init() {
 	register.Plugin(PluginName, newPlugin)
 }
 
-// Settings are the golangci-lint settings: for each pass, by its name, the
-// pass's flags by their names (as -<pass>.<flag> on the command line), plus
-// "enabled" to turn the pass off:
+// Settings are the golangci-lint settings: for each check (pass), by its
+// name, the check's flags by their names (as -<check>.<flag> on the command
+// line), plus "enabled" to turn the check off:
 //
 //	settings:
 //	  clienttimeout:
@@ -31,7 +31,8 @@ func init() {
 //	    enabled: false
 //
 // Keys are checked against the passes' flags, so a new pass or flag needs no
-// plugin code, and a misspelt key is an error that names it.
+// plugin code, and a misspelled key, or a value of the wrong shape, is an
+// error that names it.
 type Settings map[string]PassSettings
 
 // PassSettings are one pass's settings: flag name to value.
@@ -48,6 +49,9 @@ type plugin struct {
 // newPlugin decodes and validates the settings, so that a mistake fails when
 // golangci-lint starts, naming the key.
 func newPlugin(raw any) (register.LinterPlugin, error) {
+	if err := checkShape(raw, All(DefaultConfig())); err != nil {
+		return nil, err
+	}
 	settings, err := register.DecodeSettings[Settings](raw)
 	if err != nil {
 		return nil, err
@@ -56,6 +60,54 @@ func newPlugin(raw any) (register.LinterPlugin, error) {
 		return nil, err
 	}
 	return &plugin{settings: settings}, nil
+}
+
+// checkShape checks that raw maps check names to maps, so that a value
+// of the wrong shape (a flag written directly under settings, as in
+// "settings: {tests: true}") gets an error naming the key and the expected
+// shape instead of the JSON decoder's message about Go types.
+func checkShape(raw any, analyzers []*analysis.Analyzer) error {
+	top, err := register.DecodeSettings[map[string]any](raw)
+	if err != nil {
+		return fmt.Errorf("goroutinelint: settings must map check names to their settings, as in \"clienttimeout: {tests: true}\"; got %v", raw)
+	}
+	byName := make(map[string]*analysis.Analyzer)
+	for _, a := range analyzers {
+		byName[a.Name] = a
+	}
+	for _, key := range sortedKeys(top) {
+		value := top[key]
+		if _, ok := value.(map[string]any); ok || value == nil {
+			continue // a map of settings, or an empty one ("noexit:")
+		}
+		if a := byName[key]; a != nil {
+			return fmt.Errorf("goroutinelint: settings.%s must be a map of %s's settings (%s), as in \"%s: {enabled: false}\", not %v",
+				key, key, strings.Join(settingNames(a), ", "), key, value)
+		}
+		var owners []string
+		for _, a := range analyzers {
+			if a.Flags.Lookup(key) != nil || key == enabledKey {
+				owners = append(owners, a.Name)
+			}
+		}
+		if len(owners) == 0 {
+			return fmt.Errorf("goroutinelint: unknown check %q in settings (checks: %s)", key, strings.Join(sortedKeys(byName), ", "))
+		}
+		if len(owners) == 1 {
+			return fmt.Errorf("goroutinelint: settings.%s is not a check: %s's settings go under its name, as in \"%s: {%s: %v}\"",
+				key, owners[0], owners[0], key, value)
+		}
+		return fmt.Errorf("goroutinelint: settings.%s is not a check: a check's settings go under its name, as in \"%s: {%s: %v}\" (checks with this setting: %s)",
+			key, owners[0], key, value, strings.Join(owners, ", "))
+	}
+	return nil
+}
+
+// settingNames returns the keys a's settings take: enabled, then its flags.
+func settingNames(a *analysis.Analyzer) []string {
+	names := []string{enabledKey}
+	a.Flags.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	return names
 }
 
 // BuildAnalyzers returns fresh analyzers with the settings applied.
@@ -76,7 +128,7 @@ func (s Settings) apply(analyzers []*analysis.Analyzer) ([]*analysis.Analyzer, e
 	var enabled []*analysis.Analyzer
 	for _, name := range sortedKeys(s) {
 		if byName[name] == nil {
-			return nil, fmt.Errorf("goroutinelint: unknown pass %q in settings (passes: %s)", name, strings.Join(sortedKeys(byName), ", "))
+			return nil, fmt.Errorf("goroutinelint: unknown check %q in settings (checks: %s)", name, strings.Join(sortedKeys(byName), ", "))
 		}
 	}
 	for _, a := range analyzers {
@@ -106,9 +158,7 @@ func (ps PassSettings) applyTo(a *analysis.Analyzer) (bool, error) {
 		}
 		f := a.Flags.Lookup(key)
 		if f == nil {
-			var known []string
-			a.Flags.VisitAll(func(f *flag.Flag) { known = append(known, f.Name) })
-			return false, fmt.Errorf("goroutinelint: unknown setting %s.%s (settings of %s: %s)", a.Name, key, a.Name, strings.Join(append([]string{enabledKey}, known...), ", "))
+			return false, fmt.Errorf("goroutinelint: unknown setting %s.%s (settings of %s: %s)", a.Name, key, a.Name, strings.Join(settingNames(a), ", "))
 		}
 		if err := f.Value.Set(value); err != nil {
 			return false, fmt.Errorf("goroutinelint: setting %s.%s: %v", a.Name, key, err)

@@ -2,15 +2,14 @@ package analyzer_test
 
 import (
 	"flag"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/goroutinelint/goroutinelint/analyzer"
+	"github.com/goroutinelint/goroutinelint/internal/passtest"
 )
 
 // build runs the registered plugin's constructor and BuildAnalyzers, as
@@ -107,18 +106,30 @@ func TestPluginRejectsBadSettings(t *testing.T) {
 		settings any
 		want     string
 	}{
-		{map[string]any{"clienttimout": map[string]any{}}, `unknown pass "clienttimout"`},
+		{map[string]any{"clienttimout": map[string]any{}}, `unknown check "clienttimout" in settings (checks: clienttimeout, noexit, unguardedsend)`},
+		{map[string]any{"clienttimout": 3}, `unknown check "clienttimout" in settings`},
 		{map[string]any{"clienttimeout": map[string]any{"default-clients": false}}, "unknown setting clienttimeout.default-clients"},
 		{map[string]any{"clienttimeout": map[string]any{"enabled": "no"}}, "clienttimeout.enabled must be true or false"},
 		{map[string]any{"clienttimeout": map[string]any{"fix-timeout": "soon"}}, "setting clienttimeout.fix-timeout"},
-		{map[string]any{"clienttimeout": 3}, "decoding settings"},
+		// A scalar where a check's map of settings belongs names the key and
+		// the shape expected, not the JSON decoder's Go types (issue 11).
+		{map[string]any{"clienttimeout": 3}, `settings.clienttimeout must be a map of clienttimeout's settings (enabled, default-client, `},
+		{map[string]any{"tests": true}, `settings.tests is not a check: clienttimeout's settings go under its name, as in "clienttimeout: {tests: true}"`},
+		{map[string]any{"generated": true}, `settings.generated is not a check: a check's settings go under its name, as in "clienttimeout: {generated: true}" (checks with this setting: clienttimeout, noexit, unguardedsend)`},
+		{map[string]any{"noexit": map[string]any{}, "unguardedsend": []any{"any-spawner"}}, "settings.unguardedsend must be a map of unguardedsend's settings"},
+		{true, `settings must map check names to their settings, as in "clienttimeout: {tests: true}"; got true`},
 	} {
 		_, err := build(t, tt.settings)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("settings %v: error %v, want one containing %q", tt.settings, err, tt.want)
+		} else if strings.Contains(err.Error(), "decoding settings") || strings.Contains(err.Error(), "Go value") {
+			t.Errorf("settings %v: error %v speaks of JSON decoding, not of the settings' shape", tt.settings, err)
 		}
 	}
 }
+
+// testsflag is the fixture of clienttimeout's tests flag.
+var testsflag = passtest.Fixtures(nil, "clienttimeout/testsflag")
 
 // TestPluginSettingChangesFindings runs the built analyzers on a fixture: the
 // default-client part is off, so only the test-file flag fixture is quiet.
@@ -128,13 +139,9 @@ func TestPluginSettingChangesFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := filepath.Abs(filepath.Join("..", "testdata"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, a := range analyzers {
 		if a.Name == "clienttimeout" {
-			analysistest.Run(t, dir, a, "clienttimeout/testsflag")
+			passtest.Run(t, testsflag, a, "clienttimeout/testsflag")
 		}
 	}
 }

@@ -9,30 +9,18 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/packages"
 
 	"github.com/goroutinelint/goroutinelint/analyzer"
 	"github.com/goroutinelint/goroutinelint/internal/lint"
+	"github.com/goroutinelint/goroutinelint/internal/passtest"
 )
 
-// analyzeGOPATH runs the whole suite on packages of a GOPATH tree, as the
+// analyzeGOPATH runs the whole suite on packages of a fixture tree, as the
 // standalone driver does, and returns "pass file:line" for each finding.
 // It fails t on a load error, an analysis error, or a recovered panic.
-func analyzeGOPATH(t *testing.T, gopath string, patterns ...string) []string {
+func analyzeGOPATH(t *testing.T, tree *passtest.Tree, patterns ...string) []string {
 	t.Helper()
-	cfg := &packages.Config{
-		Mode:  packages.LoadAllSyntax | packages.NeedModule,
-		Dir:   gopath,
-		Tests: true,
-		Env:   append(os.Environ(), "GOPATH="+gopath, "GO111MODULE=off", "GOFLAGS=", "CGO_ENABLED=1"),
-	}
-	pkgs, err := packages.Load(cfg, patterns...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if packages.PrintErrors(pkgs) > 0 {
-		t.Fatalf("%v: load errors", patterns)
-	}
+	pkgs := tree.Load(t).Roots(t, patterns...)
 	before := lint.Crashes()
 	graph, err := checker.Analyze(analyzer.All(analyzer.DefaultConfig()), pkgs, &checker.Options{SanityCheck: true})
 	if err != nil {
@@ -58,17 +46,16 @@ func analyzeGOPATH(t *testing.T, gopath string, patterns ...string) []string {
 	return slices.Compact(found)
 }
 
+// robust is the tree of odd code, loaded once.
+var robust = passtest.Fixtures(nil, "robust/...").WithEnv("CGO_ENABLED=1")
+
 // TestOddCode runs every pass over code that has broken analyzers before:
 // cgo, build tags, generated files, //line directives, generic channels,
 // method values and closures as goroutine bodies, recursion. None may
 // panic or fail; the findings that matter are checked.
 func TestOddCode(t *testing.T) {
 	t.Parallel()
-	gopath, err := filepath.Abs(filepath.Join("..", "testdata"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := analyzeGOPATH(t, gopath, "robust/...")
+	found := analyzeGOPATH(t, robust, "robust/...")
 	for _, want := range []string{
 		"clienttimeout cgo.go:15",
 		"clienttimeout on.go:8",
@@ -103,7 +90,7 @@ func TestHugeFunction(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "huge.go"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if found := analyzeGOPATH(t, gopath, "huge"); len(found) != 0 {
+	if found := analyzeGOPATH(t, passtest.FixturesIn(gopath, "huge"), "huge"); len(found) != 0 {
 		t.Errorf("every send is guarded, yet: %v", found)
 	}
 }

@@ -5,14 +5,13 @@ import (
 	"encoding/gob"
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
 	"github.com/goroutinelint/goroutinelint/internal/passtest"
 )
 
-// testdata returns the shared fixture root.
-func testdata(t *testing.T) string { return passtest.TestData(t) }
+// fixtures holds the channel model's fixtures and, for the concurrency
+// test, those of the passes that query the model; loaded once.
+var fixtures = passtest.Fixtures(nil, "chanmodel/...", "noexit/...", "unguardedsend/...", "golang.org/x/sync/errgroup")
 
 // maxFactBytes caps one encoded fact: summaries must stay small.
 const maxFactBytes = 512
@@ -20,20 +19,28 @@ const maxFactBytes = 512
 // Test checks the exported facts and caps their encoded size.
 func Test(t *testing.T) {
 	t.Parallel()
-	results := analysistest.Run(t, testdata(t), chanmodel.Analyzer, "chanmodel/...")
+	roots := passtest.Run(t, fixtures, chanmodel.Analyzer, "chanmodel/...")
 	total, n := 0, 0
-	for _, r := range results {
-		for obj, facts := range r.Facts {
-			for _, f := range facts {
-				var buf bytes.Buffer
-				if err := gob.NewEncoder(&buf).Encode(f); err != nil {
-					t.Fatalf("encoding fact of %v: %v", obj, err)
-				}
-				if buf.Len() > maxFactBytes {
-					t.Errorf("fact of %v is %d bytes encoded, more than %d: %v", obj, buf.Len(), maxFactBytes, f)
-				}
-				total += buf.Len()
-				n++
+	measure := func(of any, f any) {
+		var buf bytes.Buffer
+		if err := gob.NewEncoder(&buf).Encode(f); err != nil {
+			t.Fatalf("encoding fact of %v: %v", of, err)
+		}
+		if buf.Len() > maxFactBytes {
+			t.Errorf("fact of %v is %d bytes encoded, more than %d: %v", of, buf.Len(), maxFactBytes, f)
+		}
+		total += buf.Len()
+		n++
+	}
+	for _, act := range roots {
+		for _, of := range act.AllObjectFacts() {
+			if of.Object.Pkg() == act.Package.Types { // a dependency's facts count where it exports them
+				measure(of.Object, of.Fact)
+			}
+		}
+		for _, pf := range act.AllPackageFacts() {
+			if pf.Package == act.Package.Types {
+				measure(pf.Package, pf.Fact)
 			}
 		}
 	}

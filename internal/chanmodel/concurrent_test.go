@@ -1,14 +1,12 @@
 package chanmodel_test
 
 import (
-	"os"
 	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
-	"golang.org/x/tools/go/packages"
 
 	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
 )
@@ -49,16 +47,7 @@ var queryAll = &analysis.Analyzer{
 // plain run may still die of a concurrent map write.
 func TestConcurrentQueries(t *testing.T) {
 	t.Parallel()
-	root := testdata(t)
-	cfg := &packages.Config{
-		Mode: packages.LoadAllSyntax,
-		Dir:  root,
-		Env:  append(os.Environ(), "GOPATH="+root, "GO111MODULE=off", "GOPROXY=off", "GOFLAGS="),
-	}
-	pkgs, err := packages.Load(cfg, "chanmodel/...", "noexit/...", "unguardedsend/...")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkgs := fixtures.Load(t).Roots(t, "chanmodel/...", "noexit/...", "unguardedsend/...")
 	if len(pkgs) < 10 {
 		t.Fatalf("loaded %d fixture packages, want the chanmodel, noexit and unguardedsend ones", len(pkgs))
 	}

@@ -5,17 +5,15 @@ package passtest
 import (
 	"go/parser"
 	"go/token"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // TestData returns the repository's fixture root (or a directory below it)
-// as an absolute path, for a test running in a directory two levels down:
-// the go command rejects a relative GOPATH.
+// as an absolute path: the go command rejects a relative GOPATH.
 func TestData(t testing.TB, elem ...string) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join(append([]string{"..", "..", "testdata"}, elem...)...))
+	dir, err := testdataDir(elem...)
 	if err != nil {
 		t.Fatal(err)
 	}

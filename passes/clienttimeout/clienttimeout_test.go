@@ -3,25 +3,28 @@ package clienttimeout_test
 import (
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/goroutinelint/goroutinelint/internal/passtest"
 	"github.com/goroutinelint/goroutinelint/passes/clienttimeout"
 )
 
-// testdata returns the shared fixture root, or a directory below it.
-func testdata(t *testing.T, elem ...string) string { return passtest.TestData(t, elem...) }
+// fixtures is the clienttimeout fixture tree, loaded once for every test
+// here; modules holds the module fixtures, their dependency in another
+// module included.
+var (
+	fixtures = passtest.Fixtures(nil, "clienttimeout/...")
+	modules  = passtest.Fixtures([]string{"modules", "clienttimeout"}, "example.com/app/...", "example.com/lib/...")
+)
 
 func Test(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, testdata(t), clienttimeout.New(clienttimeout.DefaultConfig()),
+	passtest.Run(t, fixtures, clienttimeout.New(clienttimeout.DefaultConfig()),
 		"clienttimeout/basic", "clienttimeout/negative", "clienttimeout/generics", "clienttimeout/directive",
 		"clienttimeout/indirect/...", "clienttimeout/testpkgs/...", "clienttimeout/facts/...", "clienttimeout/fallback", "clienttimeout/transport")
 }
 
 func TestSuggestedFixes(t *testing.T) {
 	t.Parallel()
-	analysistest.RunWithSuggestedFixes(t, testdata(t), clienttimeout.New(clienttimeout.DefaultConfig()),
+	passtest.RunWithSuggestedFixes(t, fixtures, clienttimeout.New(clienttimeout.DefaultConfig()),
 		"clienttimeout/fix", "clienttimeout/fixsingle", "clienttimeout/fixrenamed")
 }
 
@@ -32,7 +35,7 @@ func TestTestsFlag(t *testing.T) {
 	t.Parallel()
 	cfg := clienttimeout.DefaultConfig()
 	cfg.Tests = true
-	analysistest.Run(t, testdata(t), clienttimeout.New(cfg), "clienttimeout/testsflag/...")
+	passtest.Run(t, fixtures, clienttimeout.New(cfg), "clienttimeout/testsflag/...")
 }
 
 // TestFlagsBindConfig checks that flags set after New reach the run.
@@ -42,7 +45,7 @@ func TestFlagsBindConfig(t *testing.T) {
 	if err := a.Flags.Set("tests", "true"); err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, testdata(t), a, "clienttimeout/testsflag")
+	passtest.Run(t, fixtures, a, "clienttimeout/testsflag")
 }
 
 // TestDefaultClientOff checks -clienttimeout.default-client=false: the
@@ -51,10 +54,10 @@ func TestDefaultClientOff(t *testing.T) {
 	t.Parallel()
 	cfg := clienttimeout.DefaultConfig()
 	cfg.DefaultClient = false
-	results := analysistest.Run(&quietT{t}, testdata(t), clienttimeout.New(cfg), "clienttimeout/basic")
+	roots := passtest.Run(&quietT{t}, fixtures, clienttimeout.New(cfg), "clienttimeout/basic")
 	var literal, defaults int
-	for _, r := range results {
-		for _, d := range r.Diagnostics {
+	for _, act := range roots {
+		for _, d := range act.Diagnostics {
 			switch d.Category {
 			case "default":
 				defaults++
@@ -73,7 +76,7 @@ func TestDefaultClientOff(t *testing.T) {
 // the same module where it builds the client.
 func TestCrossModule(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, testdata(t, "modules", "clienttimeout"), clienttimeout.New(clienttimeout.DefaultConfig()),
+	passtest.Run(t, modules, clienttimeout.New(clienttimeout.DefaultConfig()),
 		"example.com/app/...")
 }
 

@@ -3,14 +3,9 @@ package noexit_test
 import (
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/goroutinelint/goroutinelint/internal/passtest"
 	"github.com/goroutinelint/goroutinelint/passes/noexit"
 )
-
-// testdata returns the shared fixture root.
-func testdata(t *testing.T) string { return passtest.TestData(t) }
 
 // defaultCases are the fixture packages checked with the default config;
 // mainflag holds expectations for -noexit.main only.
@@ -32,16 +27,19 @@ var defaultCases = []string{
 	"noexit/blocked",
 }
 
+// fixtures is the noexit fixture tree, loaded once for every test here.
+var fixtures = passtest.Fixtures(nil, "noexit/...", "golang.org/x/sync/errgroup")
+
 func Test(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, testdata(t), noexit.New(noexit.DefaultConfig()), defaultCases...)
+	passtest.Run(t, fixtures, noexit.New(noexit.DefaultConfig()), defaultCases...)
 }
 
 func TestDaemons(t *testing.T) {
 	t.Parallel()
 	cfg := noexit.DefaultConfig()
 	cfg.Main = true
-	analysistest.Run(t, testdata(t), noexit.New(cfg), "noexit/mainflag")
+	passtest.Run(t, fixtures, noexit.New(cfg), "noexit/mainflag")
 }
 
 func TestDaemonsFlag(t *testing.T) {
@@ -50,7 +48,7 @@ func TestDaemonsFlag(t *testing.T) {
 	if err := a.Flags.Set("main", "true"); err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, testdata(t), a, "noexit/mainflag")
+	passtest.Run(t, fixtures, a, "noexit/mainflag")
 }
 
 // TestDoc checks that const Doc is the package comment without its first

@@ -3,14 +3,9 @@ package unguardedsend_test
 import (
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/goroutinelint/goroutinelint/internal/passtest"
 	"github.com/goroutinelint/goroutinelint/passes/unguardedsend"
 )
-
-// testdata returns the shared fixture root.
-func testdata(t *testing.T) string { return passtest.TestData(t) }
 
 // defaultCases are the fixture packages checked with the default config;
 // anyspawner holds expectations for its flag only.
@@ -27,16 +22,20 @@ var defaultCases = []string{
 	"unguardedsend/deferred",
 }
 
+// fixtures is the unguardedsend fixture tree, loaded once for every test
+// here.
+var fixtures = passtest.Fixtures(nil, "unguardedsend/...", "golang.org/x/sync/errgroup")
+
 func Test(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, testdata(t), unguardedsend.New(unguardedsend.DefaultConfig()), defaultCases...)
+	passtest.Run(t, fixtures, unguardedsend.New(unguardedsend.DefaultConfig()), defaultCases...)
 }
 
 func TestAnySpawner(t *testing.T) {
 	t.Parallel()
 	cfg := unguardedsend.DefaultConfig()
 	cfg.AnySpawner = true
-	analysistest.Run(t, testdata(t), unguardedsend.New(cfg), "unguardedsend/anyspawner")
+	passtest.Run(t, fixtures, unguardedsend.New(cfg), "unguardedsend/anyspawner")
 }
 
 func TestAnySpawnerFlag(t *testing.T) {
@@ -45,12 +44,12 @@ func TestAnySpawnerFlag(t *testing.T) {
 	if err := a.Flags.Set("any-spawner", "true"); err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, testdata(t), a, "unguardedsend/anyspawner")
+	passtest.Run(t, fixtures, a, "unguardedsend/anyspawner")
 }
 
 func TestSuggestedFixes(t *testing.T) {
 	t.Parallel()
-	analysistest.RunWithSuggestedFixes(t, testdata(t), unguardedsend.New(unguardedsend.DefaultConfig()), "unguardedsend/fix", "unguardedsend/fixfanout")
+	passtest.RunWithSuggestedFixes(t, fixtures, unguardedsend.New(unguardedsend.DefaultConfig()), "unguardedsend/fix", "unguardedsend/fixfanout")
 }
 
 // TestDoc checks that const Doc is the package comment without its first
