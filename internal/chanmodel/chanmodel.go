@@ -1,6 +1,7 @@
 package chanmodel
 
 import (
+	_ "embed"
 	"go/types"
 	"reflect"
 	"slices"
@@ -16,11 +17,20 @@ import (
 // Name is the analyzer's name; it reports nothing, so it has no flags.
 const Name = "chanmodel"
 
+// docFile is doc.go: its package comment is the analyzer's documentation,
+// written once.
+//
+//go:embed doc.go
+var docFile string
+
+// doc is the analyzer's Doc, the "# Analyzer" section of doc.go.
+var doc = lint.MustExtractDoc(docFile, Name)
+
 // Analyzer computes the channel model of a package. It is a singleton:
 // a fact type may belong to only one analyzer.
 var Analyzer = &analysis.Analyzer{
 	Name:       Name,
-	Doc:        Doc,
+	Doc:        doc,
 	URL:        "https://github.com/goroutinelint/goroutinelint#chanmodel",
 	Requires:   []*analysis.Analyzer{buildssa.Analyzer},
 	ResultType: reflect.TypeFor[*Result](),

@@ -50,9 +50,8 @@ func Test(t *testing.T) {
 	t.Logf("%d facts, %d bytes encoded", n, total)
 }
 
-// TestDoc checks that const Doc is the package comment without its first
-// sentence, heading and "chanmodel: " prefix.
+// TestDoc checks the form of Doc, which init extracts from doc.go.
 func TestDoc(t *testing.T) {
 	t.Parallel()
-	passtest.CheckDoc(t, "chanmodel", chanmodel.Doc)
+	passtest.CheckDoc(t, chanmodel.Analyzer)
 }

@@ -1,12 +1,13 @@
-// Package passtest holds what the passes' tests share: the fixture root and
-// the check that an analyzer's Doc is its package comment.
+// Package passtest holds what the passes' tests share: fixture trees loaded
+// once per test binary, Run and RunWithSuggestedFixes to check analyzers
+// against the // want comments of fixtures, and the check of a Doc's form.
 package passtest
 
 import (
-	"go/parser"
-	"go/token"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/go/analysis"
 )
 
 // TestData returns the repository's fixture root (or a directory below it)
@@ -20,32 +21,17 @@ func TestData(t testing.TB, elem ...string) string {
 	return dir
 }
 
-// CheckDoc checks that doc, an analyzer's Doc, is the package comment of
-// doc.go in the test's directory after its "# Analyzer <name>" heading and
-// "<name>: " prefix, and that its title is a lowercase phrase of at most 60
-// characters with no period (STYLE.md, section 3).
-func CheckDoc(t testing.TB, name, doc string) {
+// CheckDoc checks an analyzer's Doc, extracted from its doc.go at init, as
+// STYLE.md (section 3) wants it: a title, a lowercase phrase of at most 60
+// characters with no period, then a blank line and a body.
+func CheckDoc(t testing.TB, a *analysis.Analyzer) {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", nil, parser.ParseComments|parser.PackageClauseOnly)
-	if err != nil {
-		t.Fatal(err)
+	title, body, ok := strings.Cut(a.Doc, "\n\n")
+	if !ok || strings.TrimSpace(body) == "" {
+		t.Errorf("%s: Doc has no body after its title: %q", a.Name, a.Doc)
 	}
-	if f.Doc == nil {
-		t.Fatal("doc.go has no package comment")
-	}
-	_, rest, ok := strings.Cut(f.Doc.Text(), "# Analyzer "+name+"\n\n")
-	if !ok {
-		t.Fatalf("package comment has no '# Analyzer %s' heading", name)
-	}
-	rest, ok = strings.CutPrefix(rest, name+": ")
-	if !ok {
-		t.Fatalf("package comment's title line does not start with '%s: '", name)
-	}
-	if got, want := strings.TrimSpace(rest), strings.TrimSpace(doc); got != want {
-		t.Errorf("package comment and Doc differ:\ncomment:\n%s\n\nDoc:\n%s", got, want)
-	}
-	title, _, _ := strings.Cut(doc, "\n")
-	if title == "" || len(title) > 60 || strings.HasSuffix(title, ".") || strings.ToLower(title[:1]) != title[:1] {
-		t.Errorf("title %q: want a lowercase phrase of at most 60 characters with no period", title)
+	if title == "" || strings.Contains(title, "\n") || len(title) > 60 || strings.HasSuffix(title, ".") ||
+		strings.ToLower(title[:1]) != title[:1] || strings.HasPrefix(title, a.Name+":") {
+		t.Errorf("%s: title %q: want one line, a lowercase phrase of at most 60 characters with no period", a.Name, title)
 	}
 }

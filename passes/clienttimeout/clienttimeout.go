@@ -1,6 +1,7 @@
 package clienttimeout
 
 import (
+	_ "embed"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -19,6 +20,15 @@ import (
 
 // Name is the analyzer's name, its flag prefix and its README anchor.
 const Name = "clienttimeout"
+
+// docFile is doc.go: its package comment is the analyzer's documentation,
+// written once.
+//
+//go:embed doc.go
+var docFile string
+
+// doc is the analyzer's Doc, the "# Analyzer" section of doc.go.
+var doc = lint.MustExtractDoc(docFile, Name)
 
 // Diagnostic categories; each has a README anchor under #clienttimeout.
 const (
@@ -57,7 +67,7 @@ func New(cfg Config) *analysis.Analyzer {
 	c := &cfg
 	a := &analysis.Analyzer{
 		Name:      Name,
-		Doc:       Doc,
+		Doc:       doc,
 		URL:       "https://github.com/goroutinelint/goroutinelint#clienttimeout",
 		Flags:     *flag.NewFlagSet(Name, flag.ContinueOnError),
 		Requires:  []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer},

@@ -1,6 +1,7 @@
 package noexit
 
 import (
+	_ "embed"
 	"flag"
 	"go/token"
 	"go/types"
@@ -18,6 +19,15 @@ import (
 
 // Name is the analyzer's name, its flag prefix and its README anchor.
 const Name = "noexit"
+
+// docFile is doc.go: its package comment is the analyzer's documentation,
+// written once.
+//
+//go:embed doc.go
+var docFile string
+
+// doc is the analyzer's Doc, the "# Analyzer" section of doc.go.
+var doc = lint.MustExtractDoc(docFile, Name)
 
 // Diagnostic categories; each has a README anchor under #noexit.
 const (
@@ -49,7 +59,7 @@ func New(cfg Config) *analysis.Analyzer {
 	c := &cfg
 	a := &analysis.Analyzer{
 		Name:     Name,
-		Doc:      Doc,
+		Doc:      doc,
 		URL:      "https://github.com/goroutinelint/goroutinelint#noexit",
 		Flags:    *flag.NewFlagSet(Name, flag.ContinueOnError),
 		Requires: []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer, chanmodel.Analyzer},

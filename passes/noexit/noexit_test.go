@@ -51,9 +51,8 @@ func TestDaemonsFlag(t *testing.T) {
 	passtest.Run(t, fixtures, a, "noexit/mainflag")
 }
 
-// TestDoc checks that const Doc is the package comment without its first
-// sentence, heading and "noexit: " prefix.
+// TestDoc checks the form of Doc, which init extracts from doc.go.
 func TestDoc(t *testing.T) {
 	t.Parallel()
-	passtest.CheckDoc(t, "noexit", noexit.Doc)
+	passtest.CheckDoc(t, noexit.Analyzer)
 }

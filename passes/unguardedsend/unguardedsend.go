@@ -1,6 +1,7 @@
 package unguardedsend
 
 import (
+	_ "embed"
 	"flag"
 	"go/token"
 	"go/types"
@@ -17,6 +18,15 @@ import (
 
 // Name is the analyzer's name, its flag prefix and its README anchor.
 const Name = "unguardedsend"
+
+// docFile is doc.go: its package comment is the analyzer's documentation,
+// written once.
+//
+//go:embed doc.go
+var docFile string
+
+// doc is the analyzer's Doc, the "# Analyzer" section of doc.go.
+var doc = lint.MustExtractDoc(docFile, Name)
 
 // Diagnostic categories; each has a README anchor under #unguardedsend.
 const (
@@ -47,7 +57,7 @@ func New(cfg Config) *analysis.Analyzer {
 	c := &cfg
 	a := &analysis.Analyzer{
 		Name:     Name,
-		Doc:      Doc,
+		Doc:      doc,
 		URL:      "https://github.com/goroutinelint/goroutinelint#unguardedsend",
 		Flags:    *flag.NewFlagSet(Name, flag.ContinueOnError),
 		Requires: []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer, chanmodel.Analyzer},
