@@ -1,11 +1,11 @@
 // Command goroutinelint reports goroutine leaks and the code that causes
-// them, such as an http.Client with no Timeout. One binary runs every pass
+// them, such as an http.Client with no Timeout. One binary runs every check
 // of the suite, standalone or under go vet and go fix.
 //
 // # Usage
 //
 //	goroutinelint [flags] packages...
-//	goroutinelint help [pass]
+//	goroutinelint help [check]
 //	goroutinelint lsp [-debounce=d] [-gopls=path [gopls args...]]
 //	go vet -vettool=$(command -v goroutinelint) [flags] packages...
 //	go fix -fixtool=$(command -v goroutinelint) [flags] packages...
@@ -41,11 +41,11 @@
 // # Flags
 //
 //	-json       print the findings as JSON to stdout, in the shape go vet -json
-//	            prints: package path -> pass -> list of diagnostics, with
+//	            prints: package path -> check -> list of diagnostics, with
 //	            positions, categories, related locations and suggested fixes
 //	-sarif      print the findings as a SARIF 2.1.0 log to stdout, for code
-//	            scanning: one run whose rules are the passes and, as
-//	            "<pass>/<category>", each category reported, with help URIs
+//	            scanning: one run whose rules are the checks and, as
+//	            "<check>/<category>", each category reported, with help URIs
 //	            to the README; results with related locations and fixes.
 //	            Files under the working directory are named relative to
 //	            %SRCROOT%, columns count UTF-16 code units
@@ -61,16 +61,16 @@
 //	-V, -version
 //	            print the version and exit
 //
-// Every pass has a flag named after it and one per setting:
+// Every check has a flag named after it and one per setting:
 //
-//	-<pass>=false      do not run the pass. As in go vet, naming some passes
-//	                   with -<pass> or -<pass>=true runs only those
-//	-<pass>.<flag>     set one of the pass's flags, such as
+//	-<check>=false     do not run the check. As in go vet, naming some checks
+//	                   with -<check> or -<check>=true runs only those
+//	-<check>.<flag>    set one of the check's flags, such as
 //	                   -clienttimeout.default-client=false
 //
-// goroutinelint help lists the passes and every flag; goroutinelint help
-// <pass> prints a pass's documentation and flags. The same -<pass> and
-// -<pass>.<flag> flags work after go vet -vettool=... and go fix -fixtool=....
+// goroutinelint help lists the checks and every flag; goroutinelint help
+// <check> prints a check's documentation and flags. The same -<check> and
+// -<check>.<flag> flags work after go vet -vettool=... and go fix -fixtool=....
 //
 // # Exit status
 //
@@ -82,7 +82,7 @@
 //	   -fix -diff, also a non-empty diff
 //	2  usage error (-json, -sarif and -fix exclude each other); packages
 //	   that fail to load or type-check (their errors are printed and
-//	   nothing is analyzed); no package to analyze; a pass that fails; a
+//	   nothing is analyzed); no package to analyze; a check that fails; a
 //	   file that cannot be read or written by -fix; an internal error
 //
 // -json and -sarif print nothing to stdout when the exit code is 2.
@@ -111,7 +111,7 @@
 // # Suppression
 //
 // A finding is silenced by a directive with a reason, on its line or the
-// line above, which the passes themselves honour in every mode:
+// line above, which the checks themselves honor in every mode:
 //
 //	//goroutinelint:ignore clienttimeout event stream; each request carries a deadline
 package main

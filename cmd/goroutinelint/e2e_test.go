@@ -420,7 +420,7 @@ func TestJSON(t *testing.T) {
 		"example.com/app/server | clienttimeout | helper | server/server.go:21:13 | server/server.go:21:36 | " + msgHelper,
 		"example.com/app/util | clienttimeout | default | util/util.go:15:9 | util/util.go:15:17 | " + msgDefault,
 		"example.com/app/util | clienttimeout | literal | util/util.go:10:10 | util/util.go:10:21 | " + msgLiteral +
-			" | fix: Add Timeout: 30 * time.Second (changes behaviour: slower requests fail; suppress streaming or long-poll clients with a reason instead)" +
+			" | fix: Add Timeout: 30 * time.Second (changes behavior: slower requests fail; suppress streaming or long-poll clients with a reason instead)" +
 			" | util/util.go | util/util.go",
 		"example.com/app/worker | unguardedsend | abandoned | worker/worker.go:15:24 | worker/worker.go:15:24 | " + msgWorker +
 			" | fix: Give résultat a buffer of 1 so its only send completes even if nobody receives | worker/worker.go" +

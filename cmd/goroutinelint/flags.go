@@ -64,7 +64,7 @@ func newCommand(stdout, stderr io.Writer, cwd string) *command {
 	for _, a := range c.analyzers {
 		enable := new(passFlag)
 		c.enabled[a] = enable
-		fs.Var(enable, a.Name, "run the "+a.Name+" pass (default true; -"+a.Name+"=false disables it)")
+		fs.Var(enable, a.Name, "run the "+a.Name+" check (default true; -"+a.Name+"=false disables it)")
 		a.Flags.VisitAll(func(f *flag.Flag) {
 			fs.Var(f.Value, a.Name+"."+f.Name, f.Usage)
 		})
@@ -93,17 +93,17 @@ func (c *command) usage(w io.Writer) {
 
 Usage:
   %[1]s [flags] packages...     analyze packages (patterns as for go build)
-  %[1]s help [pass]             show this help, or a pass's documentation
+  %[1]s help [check]            show this help, or a check's documentation
   %[1]s lsp [-gopls=path]       language server for editors (see the README)
   go vet -vettool=$(command -v %[1]s) [flags] packages...
   go fix -fixtool=$(command -v %[1]s) [flags] packages...
 
-Passes:
+Checks:
 `, progName)
 	for _, a := range c.analyzers {
 		fmt.Fprintf(w, "  %-16s %s\n", a.Name, docTitle(a))
 	}
-	fmt.Fprintf(w, "\n-<pass>=false turns a pass off; naming passes (-<pass>) runs only those.\n\nFlags:\n")
+	fmt.Fprintf(w, "\n-<check>=false turns a check off; naming checks (-<check>) runs only those.\n\nFlags:\n")
 	c.flags.SetOutput(w)
 	c.flags.PrintDefaults()
 	c.flags.SetOutput(c.stderr)
@@ -113,12 +113,12 @@ Exit status:
   1  findings (also with -json, -sarif); with -fix, findings left unfixed;
      with -fix -diff, also a non-empty diff
   2  usage error, packages that fail to load or type-check, no package
-     to analyze, a failed pass, a file -fix cannot read or write, or an
+     to analyze, a failed check, a file -fix cannot read or write, or an
      internal error
 `)
 }
 
-// help implements "goroutinelint help [pass...]".
+// help implements "goroutinelint help [check...]".
 func (c *command) help(names []string) int {
 	if len(names) == 0 {
 		c.usage(c.stdout)
@@ -127,7 +127,7 @@ func (c *command) help(names []string) int {
 	for _, name := range names {
 		i := slices.IndexFunc(c.analyzers, func(a *analysis.Analyzer) bool { return a.Name == name })
 		if i < 0 {
-			fmt.Fprintf(c.stderr, "%s: no pass named %q; run '%s help' for the list\n", progName, name, progName)
+			fmt.Fprintf(c.stderr, "%s: no check named %q; run '%s help' for the list\n", progName, name, progName)
 			return exitError
 		}
 		a := c.analyzers[i]

@@ -121,7 +121,7 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"help"}, code: 0, wantStdout: "-clienttimeout.default-client"},
 		{args: []string{"-help"}, code: 0, wantStdout: "Exit status:"},
 		{args: []string{"help", "clienttimeout"}, code: 0, wantStdout: "clienttimeout: report http.Client values"},
-		{args: []string{"help", "nosuchpass"}, code: 2, wantStderr: `no pass named "nosuchpass"`},
+		{args: []string{"help", "nosuchpass"}, code: 2, wantStderr: `no check named "nosuchpass"`},
 		{args: []string{"-V"}, code: 0, wantStdout: "goroutinelint version "},
 		{args: []string{"-version"}, code: 0, wantStdout: "goroutinelint version "},
 	}

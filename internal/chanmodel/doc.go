@@ -3,7 +3,7 @@
 //
 // # Analyzer chanmodel
 //
-// chanmodel: summarise how functions use channels
+// chanmodel: summarize how functions use channels
 //
 // The analyzer reports nothing. For each function of a package it computes
 // a summary, bottom-up over the static call graph (recursive functions are
@@ -41,6 +41,6 @@
 // package-level sync.Once), once per value for a field's sync.Once, else
 // per call.
 //
-// The standard library is not summarised: a channel handed to it is of
+// The standard library is not summarized: a channel handed to it is of
 // unknown fate, and the passes say nothing about it.
 package chanmodel

@@ -91,11 +91,11 @@ func parseDirective(fset *token.FileSet, c *ast.Comment) *directive {
 // problem describes what is wrong with the directive itself, or "".
 func (d *directive) problem() string {
 	if len(d.passes) == 0 {
-		return "goroutinelint:ignore directive names no pass: write //goroutinelint:ignore <pass>[,<pass>] <reason>"
+		return "goroutinelint:ignore directive names no check: write //goroutinelint:ignore <check>[,<check>] <reason>"
 	}
 	for _, p := range d.passes {
 		if !slices.Contains(KnownPasses, p) {
-			return "goroutinelint:ignore directive names unknown pass " + p + " (known: " + strings.Join(KnownPasses, ", ") + ")"
+			return "goroutinelint:ignore directive names unknown check " + p + " (known: " + strings.Join(KnownPasses, ", ") + ")"
 		}
 	}
 	if d.reason == "" {

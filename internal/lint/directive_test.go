@@ -21,8 +21,8 @@ func TestParseDirective(t *testing.T) {
 		{"//goroutinelint:ignore clienttimeout,noexit daemon", true, []string{"clienttimeout", "noexit"}, "daemon", ""},
 		{"//goroutinelint:ignore clienttimeout", true, []string{"clienttimeout"}, "", "no reason"},
 		{"//goroutinelint:ignore clienttimeout // a remark", true, []string{"clienttimeout"}, "", "no reason"},
-		{"//goroutinelint:ignore", true, nil, "", "names no pass"},
-		{"//goroutinelint:ignore bogus why", true, []string{"bogus"}, "why", "unknown pass bogus"},
+		{"//goroutinelint:ignore", true, nil, "", "names no check"},
+		{"//goroutinelint:ignore bogus why", true, []string{"bogus"}, "why", "unknown check bogus"},
 	}
 	for _, tt := range tests {
 		fset := token.NewFileSet()

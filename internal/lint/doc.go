@@ -1,5 +1,5 @@
 // Package lint holds what every goroutinelint pass shares outside the SSA
-// model: the //goroutinelint:ignore directive, the reporter that honours it
+// model: the //goroutinelint:ignore directive, the reporter that honors it
 // and skips generated files, and the per-function panic guard.
 //
 // It lives inside the passes rather than in a driver so that suppression and

@@ -48,6 +48,6 @@
 //	//goroutinelint:ignore clienttimeout event stream; each request carries a deadline
 //
 // The suggested fix inserts Timeout: 30 * time.Second (set the value with
-// -clienttimeout.fix-timeout). It changes behaviour: requests that take longer
+// -clienttimeout.fix-timeout). It changes behavior: requests that take longer
 // start to fail.
 package clienttimeout

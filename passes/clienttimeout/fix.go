@@ -32,7 +32,7 @@ func (c *checker) timeoutFix(lit *ast.CompositeLit, zeroAt token.Pos) *analysis.
 		edits = append(edits, *importEdit)
 	}
 	return &analysis.SuggestedFix{
-		Message:   fmt.Sprintf("Add Timeout: %s (changes behaviour: slower requests fail; suppress streaming or long-poll clients with a reason instead)", value),
+		Message:   fmt.Sprintf("Add Timeout: %s (changes behavior: slower requests fail; suppress streaming or long-poll clients with a reason instead)", value),
 		TextEdits: edits,
 	}
 }

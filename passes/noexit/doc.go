@@ -77,7 +77,7 @@
 //
 // Goroutines whose function is dynamic, loops whose exit depends on
 // something the analysis cannot see (a field, a channel handed in by a
-// caller, an interface call), and functions of packages analysed without
+// caller, an interface call), and functions of packages analyzed without
 // facts are not reported. A return is not early when the path to it may
 // have closed the channel: a close inside a loop the path goes through
 // may have run on an earlier iteration. A path that ends the test or the

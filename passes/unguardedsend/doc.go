@@ -63,14 +63,14 @@
 //
 // Suggested fixes give an abandoned channel with a single send a buffer of
 // one, and wrap a send to a shared channel in a select on the Done channel
-// of a context in scope; the second changes behaviour (the value is dropped
+// of a context in scope; the second changes behavior (the value is dropped
 // when the context ends). A send that is known to be safe is silenced with
 // a reason:
 //
 //	//goroutinelint:ignore unguardedsend the reader never stops before shutdown
 //
 // Channels of unknown origin, dynamic calls, channels passed to the
-// standard library and functions of packages analysed without facts are
+// standard library and functions of packages analyzed without facts are
 // not reported. A path that ends the test or the process (t.Fatal,
 // t.Skip, log.Fatal, os.Exit) is no return. A goroutine that sends once
 // in total, on one channel or another (a result or an error), has sent

@@ -28,12 +28,12 @@ func otherPass() *http.Client {
 }
 
 func unknownPass() {
-	//goroutinelint:ignore nosuchpass some reason // want `goroutinelint:ignore directive names unknown pass nosuchpass`
+	//goroutinelint:ignore nosuchpass some reason // want `goroutinelint:ignore directive names unknown check nosuchpass`
 	_ = 2
 }
 
 func noPass() {
-	//goroutinelint:ignore // want `goroutinelint:ignore directive names no pass`
+	//goroutinelint:ignore // want `goroutinelint:ignore directive names no check`
 	_ = 3
 }
 
