@@ -35,6 +35,7 @@ type command struct {
 	wholeProgram bool        // -whole-program: the in-process driver, without go vet and its cache
 	profile      string      // -profile
 	prof         *profileRun // the -profile, once loaded
+	stdBodyless  bool        // standard-library dependencies were loaded without function bodies
 }
 
 // newCommand returns a command whose flag set knows the driver's flags and,

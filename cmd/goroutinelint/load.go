@@ -44,6 +44,10 @@ func (c *command) load(patterns []string, analyzers []*analysis.Analyzer) ([]*pa
 // names and files to word go vet's warnings as this driver does.
 func (c *command) loadWith(patterns []string, mode packages.LoadMode) ([]*packages.Package, bool) {
 	cfg := &packages.Config{Mode: mode, Tests: c.tests, Dir: c.cwd}
+	if mode&packages.NeedDeps != 0 && mode&packages.NeedSyntax != 0 && c.patternsExcludeStd(patterns) {
+		cfg.ParseFile = parseStdBodyless // see stddeps.go
+		c.stdBodyless = true
+	}
 	if c.tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + c.tags}
 	}
@@ -64,7 +68,7 @@ func (c *command) loadWith(patterns []string, mode packages.LoadMode) ([]*packag
 		fmt.Fprintf(c.stderr, "%s: no packages to analyze\n", progName)
 		return nil, false
 	}
-	return roots, true
+	return withoutStdDeps(roots), true
 }
 
 // unmatched returns the wildcard patterns that match none of roots, which
@@ -133,6 +137,9 @@ func (c *command) printLoadErrors(pkgs []*packages.Package) bool {
 	seen := make(map[string]bool)
 	atPos := make(map[string]bool) // positions of the errors printed
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		if c.stdBodyless && isStdDep(p) {
+			return // unused imports of the bodies left out (see stddeps.go)
+		}
 		for _, e := range p.Errors {
 			msg := e.Msg
 			if e.Pos != "" && e.Pos != "-" {
