@@ -24,7 +24,7 @@ func runLSP(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(progName+" lsp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	gopls := fs.String("gopls", "", "run in front of the gopls at `path`, passing it the remaining arguments")
-	debounce := fs.Duration("debounce", 250*time.Millisecond, "analyse a changed buffer once it has been quiet this long")
+	debounce := fs.Duration("debounce", 250*time.Millisecond, "analyze a changed buffer once it has been quiet this long")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: %s lsp [-gopls=path [gopls arguments...]]\n\nFlags:\n", progName)
 		fs.PrintDefaults()
