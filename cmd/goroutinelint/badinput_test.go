@@ -1,8 +1,11 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -168,4 +171,110 @@ func haveCgo(t *testing.T) bool {
 	}
 	_, err = exec.LookPath(cc[0])
 	return err == nil
+}
+
+// TestREADMEBadInput checks the README's "Bad input" table against real
+// runs: each message the table quotes (… and the placeholders "./x/...",
+// <check>, <package>, <function> standing for anything) is printed by the
+// binary on that row's inputs and, where the table says the go command
+// prints it, by go vet on the same inputs, the go command of this Go
+// release.
+func TestREADMEBadInput(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	dir := filepath.Join(copyE2E(t), "bad")
+	rows := readmeTable(t, "### Bad input")
+	// The inputs of each row, by the start of its first cell; goCommand
+	// marks the rows whose messages come from the go command.
+	inputs := []struct {
+		row       string
+		args      [][]string
+		goCommand bool
+	}{
+		{"a package that does not parse", [][]string{{"./typeerr"}, {"./syntaxerr"}, {"./usestypeerr"}}, false},
+		{"a missing package or directory", [][]string{{"./nope"}, {"example.com/bad/nope"}, {"./missingimport"}}, true},
+		{"a directory with no Go files", [][]string{{"./nogo"}, {"./tagonly"}}, true},
+		{"a `...` pattern that matches no package", [][]string{{"./nogo/..."}}, true},
+	}
+	checked := 0
+	for _, in := range inputs {
+		i := slices.IndexFunc(rows, func(r []string) bool { return strings.HasPrefix(r[0], in.row) })
+		if i < 0 {
+			t.Errorf("README's bad-input table has no row starting %q", in.row)
+			continue
+		}
+		var ours, goCmd []string
+		for _, args := range in.args {
+			ours = append(ours, lines(execIn(t, dir, bin, args...).stderr)...)
+			if in.goCommand {
+				goCmd = append(goCmd, lines(execIn(t, dir, "go", append([]string{"vet"}, args...)...).stderr)...)
+			}
+		}
+		for _, quoted := range quotedIn(rows[i][1]) {
+			rx := readmePattern(quoted)
+			if !slices.ContainsFunc(ours, rx.MatchString) {
+				t.Errorf("bad-input row %q quotes %q, which goroutinelint does not print; it printed:\n%s", in.row, quoted, strings.Join(ours, "\n"))
+			}
+			if in.goCommand && !strings.Contains(quoted, "nothing was analyzed") && !strings.Contains(quoted, "no packages to analyze") &&
+				!slices.ContainsFunc(goCmd, rx.MatchString) {
+				t.Errorf("bad-input row %q quotes %q, which the go command does not print; go vet printed:\n%s", in.row, quoted, strings.Join(goCmd, "\n"))
+			}
+			checked++
+		}
+	}
+	if checked < 6 {
+		t.Errorf("checked %d quoted messages of the bad-input table, want all of them (at least 6)", checked)
+	}
+}
+
+// readmeTable returns the cells of the first table after the README line
+// heading, header and separator rows left out.
+func readmeTable(t *testing.T, heading string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "\n"+heading+"\n")
+	if !ok {
+		t.Fatalf("README.md has no %q", heading)
+	}
+	var rows [][]string
+	for _, line := range strings.Split(rest, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			if len(rows) > 0 {
+				break
+			}
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), " | ")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		rows = append(rows, cells)
+	}
+	if len(rows) < 3 {
+		t.Fatalf("README.md: no table after %q", heading)
+	}
+	return rows[2:]
+}
+
+// quotedIn returns the back-quoted parts of a table cell.
+func quotedIn(cell string) []string {
+	parts := strings.Split(cell, "`")
+	var out []string
+	for i := 1; i < len(parts); i += 2 {
+		out = append(out, parts[i])
+	}
+	return out
+}
+
+// readmePattern turns a message the README quotes into a regexp: … and
+// the placeholders match anything.
+func readmePattern(quoted string) *regexp.Regexp {
+	rx := regexp.QuoteMeta(quoted)
+	for _, placeholder := range []string{"…", `\./x/\.\.\.`, "<check>", "<package>", "<function>"} {
+		rx = strings.ReplaceAll(rx, placeholder, ".*")
+	}
+	return regexp.MustCompile(rx)
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -24,8 +27,9 @@ import (
 
 // patternsExcludeStd reports whether no pattern can name a package of the
 // standard library, so that every standard-library package of the run is a
-// dependency: a pattern whose first element has a dot (a module path), or a
-// directory outside GOROOT.
+// dependency: a pattern whose first element has a dot (a module path), a
+// path with no directory in GOROOT/src (a GOPATH package), or a directory
+// outside GOROOT.
 func (c *command) patternsExcludeStd(patterns []string) bool {
 	for _, pattern := range patterns {
 		if isLocalPattern(pattern) {
@@ -38,9 +42,19 @@ func (c *command) patternsExcludeStd(patterns []string) bool {
 			}
 			continue
 		}
+		if slices.Contains(metaPatterns, pattern) {
+			return false // std, all, cmd, ...
+		}
 		first, _, _ := strings.Cut(pattern, "/")
-		if !strings.Contains(first, ".") {
-			return false // std, cmd, all, a standard-library path, or a GOPATH path
+		if strings.Contains(strings.ReplaceAll(first, "...", ""), ".") {
+			continue // a module path
+		}
+		// A path without a dot names a standard-library package only if
+		// GOROOT/src holds its directory (or, with "...", its prefix's);
+		// otherwise it is a GOPATH package.
+		prefix, _, _ := strings.Cut(pattern, "...")
+		if _, err := os.Stat(filepath.Join(build.Default.GOROOT, "src", filepath.FromSlash(prefix))); err == nil || build.Default.GOROOT == "" {
+			return false
 		}
 	}
 	return true

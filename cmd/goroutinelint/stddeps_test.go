@@ -23,8 +23,11 @@ func TestPatternsExcludeStd(t *testing.T) {
 		{[]string{"./server", "example.com/lib/..."}, true},
 		{[]string{"std"}, false},
 		{[]string{"./...", "net/http"}, false},
-		{[]string{"noexit/basic"}, false}, // a GOPATH path may be anything
+		{[]string{"noexit/basic", "noexit/facts/..."}, true}, // GOPATH packages
+		{[]string{"net/..."}, false},
+		{[]string{"..."}, false},
 		{[]string{"all"}, false},
+		{[]string{"cmd"}, false},
 		{[]string{filepath.Join(goroot, "src", "net", "http")}, false},
 		{[]string{filepath.Join(goroot, "src") + "/..."}, false},
 	} {
