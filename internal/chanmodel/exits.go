@@ -42,19 +42,68 @@ var exitFuncs = newFuncSet(
 var sleepFunc = newFuncSet("time.Sleep")
 
 // tbExits lists the methods of the testing.TB interface that end the
-// test's goroutine: a helper taking a testing.TB calls them dynamically.
-var tbExits = map[string]bool{
-	"Fatal": true, "Fatalf": true, "FailNow": true,
-	"Skip": true, "Skipf": true, "SkipNow": true,
+// test's goroutine, each with whether it takes a format string first: a
+// helper taking a testing.TB calls them dynamically.
+var tbExits = map[string]tbExit{
+	"FailNow": {}, "SkipNow": {},
+	"Fatal": {args: true}, "Skip": {args: true},
+	"Fatalf": {args: true, format: true}, "Skipf": {args: true, format: true},
 }
 
+// tbExit is the signature of a method of tbExits: no result, and with args
+// a final ...any, preceded by a format string when format is set.
+type tbExit struct{ args, format bool }
+
 // isExitCall reports whether c statically calls a function of exitFuncs,
-// or calls one of tbExits on a testing.TB.
+// or calls one of tbExits through an interface: testing.TB, an interface
+// that embeds it (or a type parameter it constrains), or an interface of
+// the test's shape declared elsewhere (an assertion library's TestingT
+// with FailNow()), whose dynamic value is a *testing.T in practice. Such a
+// call counts as the end of the path, which silences reports, never adds one.
 func isExitCall(c *ssa.CallCommon) bool {
 	if c.IsInvoke() {
-		return tbExits[c.Method.Name()] && isNamedType(c.Value.Type(), "testing", "TB")
+		want, ok := tbExits[c.Method.Name()]
+		if !ok {
+			return false // not one of the methods that end a test
+		}
+		sig, ok := c.Method.Type().(*types.Signature)
+		if !ok {
+			return false
+		}
+		if recv := sig.Recv(); recv != nil && isNamedType(recv.Type(), "testing", "TB") {
+			return true // testing.TB's own method, however it was reached
+		}
+		return hasTBShape(sig, want)
 	}
 	return calleeIn(c, exitFuncs)
+}
+
+// hasTBShape reports whether sig is the signature of the testing.TB method
+// described by want.
+func hasTBShape(sig *types.Signature, want tbExit) bool {
+	if sig.Results().Len() != 0 {
+		return false
+	}
+	params := sig.Params()
+	if !want.args {
+		return params.Len() == 0
+	}
+	n := params.Len()
+	if !sig.Variadic() || (want.format && n != 2) || (!want.format && n != 1) {
+		return false
+	}
+	if want.format {
+		b, ok := params.At(0).Type().Underlying().(*types.Basic)
+		if !ok || b.Kind() != types.String {
+			return false // not a format string
+		}
+	}
+	s, ok := params.At(n - 1).Type().(*types.Slice)
+	if !ok {
+		return false
+	}
+	iface, ok := s.Elem().Underlying().(*types.Interface)
+	return ok && iface.Empty()
 }
 
 // isNamedType reports whether t is the named type path.name.

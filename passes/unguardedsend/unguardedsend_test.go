@@ -20,6 +20,7 @@ var defaultCases = []string{
 	"unguardedsend/params",
 	"unguardedsend/odd",
 	"unguardedsend/deferred",
+	"unguardedsend/noreturn/...",
 }
 
 // fixtures is the unguardedsend fixture tree, loaded once for every test

@@ -5,6 +5,7 @@ import (
 	"log"
 	"os"
 	"runtime"
+	"testing"
 	"time"
 )
 
@@ -145,3 +146,31 @@ func Quit() { // want Quit:`chanSummary\(never returns; exits\)`
 func Fail() { // want Fail:`chanSummary\(exits\)`
 	panic("fail")
 }
+
+// FailTB ends the test on every path, through testing.TB: it never
+// returns.
+func FailTB(tb testing.TB, msg string) { // want FailTB:`chanSummary\(never returns; exits\)`
+	tb.Helper()
+	tb.Fatal(msg)
+}
+
+// Require ends the test only when ok is false: it may return.
+func Require(t *testing.T, ok bool) { // want Require:`chanSummary\(exits\)`
+	if !ok {
+		t.FailNow()
+	}
+}
+
+// Fataler is the part of testing.TB an assertion library asks for.
+type Fataler interface{ Fatalf(format string, args ...any) }
+
+// Fatalf ends the test through an interface of testing.TB's shape.
+func Fatalf(f Fataler, msg string) { // want Fatalf:`chanSummary\(never returns; exits\)`
+	f.Fatalf("%s", msg)
+}
+
+// Printer has a Fatal that is not testing.TB's: it returns a value.
+type Printer interface{ Fatal(args ...any) error }
+
+// Print calls a method named Fatal of another shape: it returns.
+func Print(p Printer) error { return p.Fatal("x") }

@@ -1,7 +1,11 @@
 // Package user builds summaries from imported facts.
 package user
 
-import "chanmodel/lib"
+import (
+	"testing"
+
+	"chanmodel/lib"
+)
 
 // Log reaches lib.queue through lib.Enqueue.
 func Log(v int) { // want Log:`chanSummary\(sends chanmodel/lib.queue\)`
@@ -31,4 +35,9 @@ func Serve() { // want Serve:`chanSummary\(never returns; exits\)`
 // Sleepy reaches lib.Tick.
 func Sleepy() { // want Sleepy:`chanSummary\(never returns; forever\)`
 	lib.Tick()
+}
+
+// GiveUp fails the test through lib.FailTB on every path.
+func GiveUp(tb testing.TB) { // want GiveUp:`chanSummary\(never returns; exits\)`
+	lib.FailTB(tb, "give up")
 }
