@@ -162,7 +162,9 @@ func Require(t *testing.T, ok bool) { // want Require:`chanSummary\(exits\)`
 }
 
 // Fataler is the part of testing.TB an assertion library asks for.
-type Fataler interface{ Fatalf(format string, args ...any) }
+type Fataler interface {
+	Fatalf(format string, args ...any)
+}
 
 // Fatalf ends the test through an interface of testing.TB's shape.
 func Fatalf(f Fataler, msg string) { // want Fatalf:`chanSummary\(never returns; exits\)`
