@@ -19,9 +19,15 @@ type Abandon struct {
 	// Sends is the number of sends the goroutines may make on one path,
 	// Many when unbounded.
 	Sends int
-	// Senders are the sends that may block: in the package, or calls into
-	// another package that send; each with Go, the goroutine's start.
+	// Senders are the sends of the goroutines that may still be sending
+	// when the function returns: in the package, or calls into another
+	// package that send; each with Go, the goroutine's start. A goroutine
+	// started while the spawner had received every send started before
+	// it is not among them when only a later one can be left blocked.
 	Senders []Site
+	// Blocking picks, per goroutine start of Senders, the send that blocks
+	// once the buffer is full, as far as the order of the sites tells.
+	Blocking []Site
 	// Return is the return that abandons the channel (NoPos if implicit).
 	Return token.Pos
 	// Reason says why nothing receives, for the message.
@@ -96,15 +102,23 @@ type chanPath struct {
 	drainEdge map[[2]int]bool
 	loopRecv  map[int]bool // loop headers whose loop receives
 	loopSpawn map[int]bool // loop headers whose loop starts senders
-	ends      []bool       // the block ends the process, the goroutine or the test
-	alts      alternatives
+	// loopBits has, per loop header, the spawnBits of the starts inside.
+	loopBits map[int]uint16
+	ends     []bool // the block ends the process, the goroutine or the test
+	alts     alternatives
+	// spawnBits gives the evSpawnSend events' starts their bit in
+	// pathState.pending; nil when there are too many to follow.
+	spawnBits map[ssa.Instruction]uint16
 }
+
+// maxSpawnBits bounds the goroutine starts the search tells apart.
+const maxSpawnBits = 16
 
 // abandoned decides whether the channel mc (capacity k) made in fn is
 // abandoned on some path from a spawn to a return.
 func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, bool) {
 	evs := m.uses(fn, mc, false)
-	var senders []Site
+	var spawns []event
 	total := 0
 	g := m.cfgOf(fn)
 	for _, e := range evs {
@@ -114,9 +128,7 @@ func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, b
 			// sends or closes: beyond this model.
 			return Abandon{}, false
 		case evSpawnSend:
-			for _, s := range e.sites {
-				senders = addSite(senders, s)
-			}
+			spawns = append(spawns, e)
 			n := e.n
 			if g.cyclic[e.instr.Block().Index] {
 				n = Many
@@ -124,7 +136,7 @@ func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, b
 			total = add(total, n)
 		}
 	}
-	if len(senders) == 0 {
+	if len(spawns) == 0 {
 		return Abandon{}, false // no goroutine sends on it
 	}
 	p := &chanPath{
@@ -135,7 +147,9 @@ func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, b
 		drainEdge: map[[2]int]bool{},
 		loopRecv:  map[int]bool{},
 		loopSpawn: map[int]bool{},
+		loopBits:  map[int]uint16{},
 		ends:      make([]bool, len(fn.Blocks)),
+		spawnBits: spawnBits(spawns),
 	}
 	p.fn, p.m = fn, m
 	for _, b := range fn.Blocks {
@@ -157,11 +171,64 @@ func (m *model) abandoned(fn *ssa.Function, mc *ssa.MakeChan, k int) (Abandon, b
 	if !ok {
 		return Abandon{}, false
 	}
-	a := Abandon{Make: mc.Pos(), Cap: k, Sends: total, Senders: senders, Reason: p.reason(st, total)}
+	a := Abandon{Make: mc.Pos(), Cap: k, Sends: total, Reason: p.reason(st, total)}
+	a.Senders, a.Blocking = p.pendingSenders(spawns, st)
 	if ret != nil {
 		a.Return = returnPos(ret)
 	}
 	return a, true
+}
+
+// spawnBits numbers the goroutine starts of spawns for the search, or
+// returns nil when there are more than maxSpawnBits.
+func spawnBits(spawns []event) map[ssa.Instruction]uint16 {
+	bits := map[ssa.Instruction]uint16{}
+	for _, e := range spawns {
+		if _, ok := bits[e.instr]; ok {
+			continue // one start holding the channel twice: one goroutine
+		}
+		if len(bits) == maxSpawnBits {
+			return nil // too many to tell apart: every one may be pending
+		}
+		bits[e.instr] = 1 << len(bits)
+	}
+	return bits
+}
+
+// pendingSenders returns the sites of the goroutines that may still be
+// sending in the leaking state st, and per goroutine start the send that
+// blocks. Sends that follow each other fill the buffer in order: with one
+// goroutine pending, the sends the buffer and the receives since it
+// started take come first; with several, any of them may be the one left
+// over, and each is reported at the send past the buffer.
+func (p *chanPath) pendingSenders(spawns []event, st pathState) (senders, blocking []Site) {
+	var order []ssa.Instruction
+	sites := map[ssa.Instruction][]Site{}
+	for _, e := range spawns {
+		if p.spawnBits != nil && st.pending&p.spawnBits[e.instr] == 0 {
+			continue // its sends were all received before the return
+		}
+		if _, ok := sites[e.instr]; !ok {
+			order = append(order, e.instr)
+		}
+		for _, s := range e.sites {
+			senders = addSite(senders, s)
+			if !slices.Contains(sites[e.instr], s) {
+				sites[e.instr] = append(sites[e.instr], s)
+			}
+		}
+	}
+	taken := p.k
+	if len(order) == 1 && st.r < manyState {
+		taken += st.r // only this goroutine's sends were received since it started
+	}
+	for _, g := range order {
+		list := sites[g]
+		if len(list) > 0 {
+			blocking = append(blocking, list[min(taken, len(list)-1)])
+		}
+	}
+	return senders, blocking
 }
 
 // index sorts the events into blocks and decodes select cases; it reports
@@ -219,6 +286,11 @@ func (p *chanPath) index(evs []event) bool {
 			p.markLoops(b, false)
 		case evSpawnSend:
 			p.markLoops(b, true)
+			for h, in := range p.g.loops {
+				if in[b] {
+					p.loopBits[h] |= p.spawnBits[e.instr]
+				}
+			}
 		}
 		p.atBlock[b] = append(p.atBlock[b], e)
 	}
@@ -404,6 +476,9 @@ func isContext(t types.Type) bool {
 type pathState struct {
 	block, s, r, tag int
 	started          uint8
+	// pending has the bits (chanPath.spawnBits) of the goroutines started
+	// since the spawner last received every send started before.
+	pending uint16
 }
 
 // maxStates bounds the states one search visits; a bigger search is
@@ -457,13 +532,29 @@ func (p *chanPath) enter(st pathState) pathState {
 			st = p.alts.recv(st, e.alt)
 		case evSpawnSend:
 			st.started |= p.alts.bits[e.instr]
+			st.pending |= p.spawnBits[e.instr]
 			st.s = addState(st.s, min(e.n, manyState))
 		case evRecv, evRecvOk:
 			st.r = addState(st.r, 1)
 		case evDrain:
 			st.r = manyState // a helper or deferred function receives what it needs
 		}
+		st = settle(st)
 	}
+	return st
+}
+
+// settle forgets the sends the spawner has received in full: when the
+// receives so far match every send started so far, those goroutines are
+// done with the channel, and a send started later is compared with the
+// buffer and the receives after it alone (fixture
+// unguardedsend/sequential). Counts that saturated are kept.
+func settle(st pathState) pathState {
+	if st.s == 0 || st.s >= manyState || st.r >= manyState || st.r < st.s {
+		return st // nothing started, unbounded, or some send not received yet
+	}
+	st.r -= st.s
+	st.s, st.pending, st.tag = 0, 0, tagNone
 	return st
 }
 
@@ -483,6 +574,7 @@ func (p *chanPath) edge(st pathState, from, to int) pathState {
 	for _, a := range p.alts.atCase[e] {
 		st = p.alts.recv(st, a)
 	}
+	st = settle(st)
 	if in, isHeader := p.g.loops[from]; isHeader && !in[to] {
 		// Leaving a loop through its header: a counted loop ran to the
 		// end. Assume it received (or started) as many times as needed
@@ -492,6 +584,7 @@ func (p *chanPath) edge(st pathState, from, to int) pathState {
 		}
 		if p.loopSpawn[from] {
 			st.s = manyState
+			st.pending |= p.loopBits[from]
 		}
 	}
 	return st

@@ -14,7 +14,7 @@ import (
 func (c *checker) checkAbandons(fn *ssa.Function) {
 	for _, a := range c.model.Abandons(fn) {
 		name := c.syntax.makeName(a.Make)
-		for _, s := range blockingSends(a) {
+		for _, s := range a.Blocking {
 			var msg string
 			if s.Callee == "" {
 				msg = fmt.Sprintf("send on %s may block forever: %s", c.syntax.chanName(s.Pos, name), a.Reason)
@@ -32,36 +32,6 @@ func (c *checker) checkAbandons(fn *ssa.Function) {
 			c.reportOnce(d)
 		}
 	}
-}
-
-// blockingSends picks, per goroutine start, the sends that block once the
-// buffer is full: those with exactly Cap sends before them on their path.
-// Sends on different paths (an error return and the normal one) are each
-// the first; when no site has Cap sends before it, the last one stands for
-// the goroutine.
-func blockingSends(a chanmodel.Abandon) []chanmodel.Site {
-	var order []token.Pos
-	byGo := map[token.Pos][]chanmodel.Site{}
-	for _, s := range a.Senders {
-		if _, ok := byGo[s.Go]; !ok {
-			order = append(order, s.Go)
-		}
-		byGo[s.Go] = append(byGo[s.Go], s)
-	}
-	var out []chanmodel.Site
-	for _, g := range order {
-		sites := byGo[g]
-		n := len(out)
-		for _, s := range sites {
-			if s.Before == a.Cap {
-				out = append(out, s)
-			}
-		}
-		if len(out) == n {
-			out = append(out, sites[min(a.Cap, len(sites)-1)])
-		}
-	}
-	return out
 }
 
 // checkHandlerSends reports a handler's own blocking sends to shared

@@ -21,6 +21,7 @@ var defaultCases = []string{
 	"unguardedsend/odd",
 	"unguardedsend/deferred",
 	"unguardedsend/noreturn/...",
+	"unguardedsend/sequential",
 }
 
 // fixtures is the unguardedsend fixture tree, loaded once for every test
