@@ -43,6 +43,7 @@ const (
 	tagCtxDone // <-ctx.Done()
 	tagTimeout // <-time.After(d), a timer or ticker
 	tagOther   // any other case, or default
+	tagPartial // a called function that can return without receiving
 	numTags
 )
 
@@ -537,7 +538,12 @@ func (p *chanPath) enter(st pathState) pathState {
 		case evRecv, evRecvOk:
 			st.r = addState(st.r, 1)
 		case evDrain:
-			st.r = manyState // a helper or deferred function receives what it needs
+			// A helper or deferred function receives: as often as it does
+			// on every path that returns (all there is, for Many).
+			st.r = addState(st.r, min(e.n, manyState))
+			if e.n == 0 && st.s > st.r && st.tag == tagNone {
+				st.tag = tagPartial
+			}
 		}
 		st = settle(st)
 	}
@@ -613,6 +619,8 @@ func (p *chanPath) reason(st pathState, total int) string {
 		return "the receiver returns on a timeout without receiving"
 	case tagOther:
 		return "the receiver returns on another select case without receiving"
+	case tagPartial:
+		return "a function the receiver calls can return without receiving"
 	}
 	switch {
 	case st.s == manyState:

@@ -154,7 +154,12 @@ func (p *chanPath) alternative(alt *ssa.MakeChan, own map[ssa.Instruction]slotRe
 	p.alts.cancels = append(p.alts.cancels, cancelMask)
 	for _, e := range evs {
 		switch e.kind {
-		case evRecv, evRecvOk, evDrain:
+		case evDrain:
+			if e.n > 0 {
+				out = append(out, event{kind: evAltRecv, instr: e.instr, alt: a})
+			}
+			// Otherwise a helper that can return without receiving.
+		case evRecv, evRecvOk:
 			out = append(out, event{kind: evAltRecv, instr: e.instr, alt: a})
 		case evCaseRecv:
 			out = append(out, event{kind: evAltCase, instr: e.instr, state: e.state, alt: a})

@@ -254,6 +254,9 @@ func (m *model) slotUse(fn *ssa.Function, evs []event) SlotUse {
 	u.Sites = sitesInOrder(fn, evs, g.entryWeights(sendW))
 	u.Sends = g.longestPath(sendW)
 	u.SpawnSends = g.longestPath(spawnW)
+	if u.Recv {
+		u.RecvMin = m.recvMin(fn, evs)
+	}
 	return u
 }
 

@@ -45,6 +45,7 @@ type ParamUse struct {
 	Sends      int
 	SpawnSends int
 	Recv       bool
+	RecvMin    int // SlotUse.RecvMin
 	Close      bool
 	Escapes    bool
 }
@@ -72,6 +73,12 @@ func (f *chanSummary) String() string {
 		}
 		if p.Recv {
 			what = append(what, "recv")
+			switch {
+			case p.RecvMin >= Many:
+				what = append(what, "all")
+			case p.RecvMin > 0:
+				what = append(what, fmt.Sprintf("min %d", p.RecvMin))
+			}
 		}
 		if p.Close {
 			what = append(what, "close")
@@ -124,7 +131,7 @@ func (s *Summary) fact(params int, chanParam func(int) bool) *chanSummary {
 		u := s.Slots[i]
 		f.Params = append(f.Params, ParamUse{
 			Index: i, Sends: u.Sends, SpawnSends: u.SpawnSends,
-			Recv: u.Recv, Close: u.Close, Escapes: u.Escapes,
+			Recv: u.Recv, RecvMin: u.RecvMin, Close: u.Close, Escapes: u.Escapes,
 		})
 	}
 	f.Sends = keys(s.Sends)
@@ -171,7 +178,7 @@ func (f *chanSummary) summary(fn *types.Func) *Summary {
 		}
 		s.Slots[p.Index] = SlotUse{
 			Sends: p.Sends, SpawnSends: p.SpawnSends,
-			Recv: p.Recv, Close: p.Close, Escapes: p.Escapes,
+			Recv: p.Recv, RecvMin: p.RecvMin, Close: p.Close, Escapes: p.Escapes,
 		}
 	}
 	for _, u := range f.Sends {

@@ -48,8 +48,11 @@ type SlotUse struct {
 	Sends      int  // blocking sends with no select escape
 	SpawnSends int  // the same, made by goroutines the function starts
 	Recv       bool // may receive from it, itself or in callees and goroutines
-	Close      bool // may close it
-	Escapes    bool // stored, returned or passed where the model cannot follow
+	// RecvMin is, when Recv is set, the fewest receives along a path to a
+	// return; Many when every path receives all there is (see recvMin).
+	RecvMin int
+	Close   bool // may close it
+	Escapes bool // stored, returned or passed where the model cannot follow
 	// Sites are the first few sends behind Sends and SpawnSends.
 	Sites []Site
 }
@@ -124,7 +127,7 @@ func (s *Summary) equal(t *Summary) bool {
 	}
 	for i := range s.Slots {
 		a, b := s.Slots[i], t.Slots[i]
-		if a.Sends != b.Sends || a.SpawnSends != b.SpawnSends || a.Recv != b.Recv ||
+		if a.Sends != b.Sends || a.SpawnSends != b.SpawnSends || a.Recv != b.Recv || a.RecvMin != b.RecvMin ||
 			a.Close != b.Close || a.Escapes != b.Escapes || !slices.Equal(a.Sites, b.Sites) {
 			return false
 		}

@@ -325,7 +325,9 @@ func (t *tracker) apply(instr ssa.CallInstruction, su *SlotUse, md mode, ext str
 		return
 	}
 	if su.Recv {
-		t.add(event{kind: evDrain, instr: instr})
+		// n is the fewest receives the function makes on a path that
+		// returns: one that can return without receiving drains nothing.
+		t.add(event{kind: evDrain, instr: instr, n: su.RecvMin})
 	}
 	if su.Close {
 		t.add(event{kind: evClose, instr: instr})

@@ -22,6 +22,7 @@ var defaultCases = []string{
 	"unguardedsend/deferred",
 	"unguardedsend/noreturn/...",
 	"unguardedsend/sequential",
+	"unguardedsend/partial/...",
 }
 
 // fixtures is the unguardedsend fixture tree, loaded once for every test

@@ -176,3 +176,26 @@ type Printer interface{ Fatal(args ...any) error }
 
 // Print calls a method named Fatal of another shape: it returns.
 func Print(p Printer) error { return p.Fatal("x") }
+
+// Wait receives unless it times out first.
+func Wait(ch <-chan int) int { // want Wait:`chanSummary\(p0 recv\)`
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(time.Second):
+		return 0
+	}
+}
+
+// Take receives once on every path.
+func Take(ch <-chan int) int { // want Take:`chanSummary\(p0 recv min 1\)`
+	return <-ch
+}
+
+// Sum receives until ch is closed.
+func Sum(ch <-chan int) (n int) { // want Sum:`chanSummary\(p0 recv all\)`
+	for v := range ch {
+		n += v
+	}
+	return n
+}
