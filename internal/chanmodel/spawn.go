@@ -22,6 +22,34 @@ var groupWait = newFuncSet(
 	"(*sync.WaitGroup).Wait",
 )
 
+// afterFunc is time.AfterFunc, which runs its function argument in a
+// goroutine of its own once the timer fires.
+var afterFunc = newFuncSet("time.AfterFunc")
+
+// isAfterFunc reports whether c calls time.AfterFunc.
+func isAfterFunc(c *ssa.CallCommon) bool {
+	return calleeIn(c, afterFunc)
+}
+
+// timerKept reports whether the *time.Timer that the AfterFunc call ci
+// returns is used: kept to be stopped or reset, or handed on.
+func timerKept(ci ssa.CallInstruction) bool {
+	call, ok := ci.(*ssa.Call)
+	if !ok {
+		return true // go or defer of AfterFunc: odd, so unknown
+	}
+	refs := call.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, r := range *refs {
+		if _, isDebug := r.(*ssa.DebugRef); !isDebug {
+			return true
+		}
+	}
+	return false
+}
+
 // isGroupGo reports whether the call starts its argument as a goroutine
 // through errgroup.Group.Go, TryGo or sync.WaitGroup.Go.
 func isGroupGo(c *ssa.CallCommon) bool {

@@ -295,6 +295,16 @@ func (t *tracker) closureUse(mc *ssa.MakeClosure, instr ssa.Instruction, su *Slo
 		t.apply(ci, su, modeSpawn, "", true, slot)
 		return
 	}
+	if isAfterFunc(common) && len(common.Args) == 2 && common.Args[1] == mc {
+		if timerKept(ci) {
+			// The timer may be stopped before it fires, and the callback
+			// never run: unknown (fixture unguardedsend/afterfunc).
+			t.escape(instr)
+			return
+		}
+		t.apply(ci, su, modeSpawn, "", false, slot)
+		return
+	}
 	t.escape(instr) // passed to a function that may run it anywhere
 }
 

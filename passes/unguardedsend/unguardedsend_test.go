@@ -23,6 +23,7 @@ var defaultCases = []string{
 	"unguardedsend/noreturn/...",
 	"unguardedsend/sequential",
 	"unguardedsend/partial/...",
+	"unguardedsend/afterfunc",
 }
 
 // fixtures is the unguardedsend fixture tree, loaded once for every test
