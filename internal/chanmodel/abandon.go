@@ -198,13 +198,19 @@ func spawnBits(spawns []event) map[ssa.Instruction]uint16 {
 
 // pendingSenders returns the sites of the goroutines that may still be
 // sending in the leaking state st, and per goroutine start the send that
-// blocks. Sends that follow each other fill the buffer in order: with one
-// goroutine pending, the sends the buffer and the receives since it
-// started take come first; with several, any of them may be the one left
-// over, and each is reported at the send past the buffer.
+// blocks. Sends that follow each other fill the buffer and meet the
+// receives in order, so a goroutine's send at index i (counting from 0)
+// can be the one left blocked only if the buffer and the receives took
+// its first i sends, i <= k+r, and the other pending goroutines' sends
+// cannot take the rest, i >= k+r - (their sends). The latest such send is
+// reported; a goroutine with none is left out (fixture
+// unguardedsend/sequential, twoStages). Where a goroutine's sites
+// do not list its sends one for one (loops, truncated lists), its send
+// past the buffer is reported.
 func (p *chanPath) pendingSenders(spawns []event, st pathState) (senders, blocking []Site) {
 	var order []ssa.Instruction
 	sites := map[ssa.Instruction][]Site{}
+	sends := map[ssa.Instruction]int{}
 	for _, e := range spawns {
 		if p.spawnBits != nil && st.pending&p.spawnBits[e.instr] == 0 {
 			continue // its sends were all received before the return
@@ -212,6 +218,11 @@ func (p *chanPath) pendingSenders(spawns []event, st pathState) (senders, blocki
 		if _, ok := sites[e.instr]; !ok {
 			order = append(order, e.instr)
 		}
+		n := e.n
+		if p.g.cyclic[e.instr.Block().Index] {
+			n = Many // started in a loop: many goroutines
+		}
+		sends[e.instr] = add(sends[e.instr], n)
 		for _, s := range e.sites {
 			senders = addSite(senders, s)
 			if !slices.Contains(sites[e.instr], s) {
@@ -219,15 +230,30 @@ func (p *chanPath) pendingSenders(spawns []event, st pathState) (senders, blocki
 			}
 		}
 	}
-	taken := p.k
-	if len(order) == 1 && st.r < manyState {
-		taken += st.r // only this goroutine's sends were received since it started
+	total := 0
+	for _, g := range order {
+		total = add(total, sends[g])
 	}
+	taken := p.k + st.r // sends completed when the spawner returns
+	// The latest goroutine first: when two block at one send (one
+	// function started twice), it is the likelier to be left over, and
+	// the report's "goroutine started here" names it.
+	slices.Reverse(order)
 	for _, g := range order {
 		list := sites[g]
-		if len(list) > 0 {
-			blocking = append(blocking, list[min(taken, len(list)-1)])
+		if len(list) == 0 {
+			continue // no site to report
 		}
+		if sends[g] != len(list) || total >= Many {
+			blocking = append(blocking, list[min(p.k, len(list)-1)])
+			continue
+		}
+		hi := min(taken, len(list)-1)
+		lo := taken - (total - sends[g])
+		if hi < lo {
+			continue // the others cannot take enough: its sends all complete
+		}
+		blocking = append(blocking, list[hi])
 	}
 	return senders, blocking
 }

@@ -156,3 +156,27 @@ func perIteration(ctx context.Context, n int) error {
 	}
 	return nil
 }
+
+// sendTwiceOnError sends nil on error and then, with its return missing,
+// its value too.
+func sendTwiceOnError(ch chan any, err error) {
+	if err != nil {
+		ch <- nil // ok: the first of the two sends is received
+	}
+	ch <- struct{}{} // want `send on ch may block forever: the receiver can return before receiving from every sender`
+}
+
+// twoStages receives once per goroutine, each started after the previous
+// one's value was taken: the send left blocked is the second goroutine's
+// second send, the one after the missing return.
+func twoStages() {
+	ch := make(chan any)
+	go func() {
+		sendTwiceOnError(ch, nil)
+	}()
+	<-ch
+	go func() {
+		sendTwiceOnError(ch, errors.New("failed"))
+	}()
+	<-ch
+}
