@@ -16,7 +16,10 @@
 // function receives from is a semaphore or token, not a hand-off); and
 // whether it can return at all, and if not, whether it runs forever or ends
 // the process or goroutine (os.Exit, log.Fatal, runtime.Goexit and the like
-// are known by name). Summaries of exported and
+// are known by name, and so are testing.TB's Fatal, FailNow and Skip
+// methods, also through interfaces that embed it or have its shape); and,
+// for a channel it receives from, the fewest receives it makes on a path
+// that returns. Summaries of exported and
 // unexported package-level functions and methods travel to importing
 // packages as facts.
 //
@@ -29,7 +32,11 @@
 // log.Fatal, os.Exit, a call that never returns) is no return. A receive
 // from another channel made there stands for the send of a goroutine that
 // sends at most once in total on the two, when it is that channel's only
-// sender started so far. A close (or send) inside a loop may have run on
+// sender started so far. Once the receives on a path match every send
+// started so far, those goroutines are done, and later ones are compared
+// with the buffer alone. A helper counts for the receives it makes on
+// every path that returns. A function run by time.AfterFunc is a goroutine
+// started at the call, when the timer is not kept. A close (or send) inside a loop may have run on
 // an earlier iteration, so a path through that loop may have closed the
 // channel. An unexported struct field that the package fills only from
 // make, never closes and never hands out is judged like a package-level

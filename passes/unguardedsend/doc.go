@@ -71,10 +71,25 @@
 //
 // Channels of unknown origin, dynamic calls, channels passed to the
 // standard library and functions of packages analyzed without facts are
-// not reported. A path that ends the test or the process (t.Fatal,
-// t.Skip, log.Fatal, os.Exit) is no return. A goroutine that sends once
-// in total, on one channel or another (a result or an error), has sent
-// when the spawner receives from either. A goroutine that sends on a
-// shared channel its spawner receives from gives back a token or answers
-// the spawner: it is not reported as shared.
+// not reported. A path that ends the test, the goroutine or the process
+// is no return: t.Fatal, t.FailNow, t.Skip and their kin on a test,
+// benchmark or fuzz target (also through testing.TB, an interface that
+// embeds it, or an assertion library's interface of the same shape),
+// runtime.Goexit, log.Fatal, os.Exit, and functions of any package that
+// call one of them on every path. An assertion helper that stops the test
+// only when the assertion fails is an ordinary call. A goroutine that sends
+// once in total, on one channel or another (a result or an error), has sent
+// when the spawner receives from either. Sends that follow each other are
+// compared with the buffer as they happen: a goroutine started after the
+// spawner received every send started before it needs no room for those,
+// and the send reported is the one that can be left over. A goroutine that
+// sends on a shared channel its spawner receives from gives back a token or
+// answers the spawner: it is not reported as shared.
+//
+// A helper the spawner hands the channel to counts for the receives it
+// makes on every path that returns: one that returns on a timeout, a
+// ticker or ctx.Done without receiving counts for none. A function run by
+// time.AfterFunc runs in a goroutine of its own, and its sends are judged
+// like a goroutine's, unless the timer is kept (to be stopped, say): then
+// whether the function runs at all is unknown.
 package unguardedsend
