@@ -5,7 +5,12 @@ import "golang.org/x/tools/go/ssa"
 // recvMin returns the fewest receives from a channel whose events in fn
 // are evs along a path from fn's entry to a return: a helper that returns
 // on a timeout or a ticker without receiving on some path counts for no
-// receive in its caller (fixture unguardedsend/partial). Many means every
+// receive in its caller (fixture unguardedsend/partial). A path with no
+// receive counts only when it leaves by a select case that competes with
+// a receive from the channel (a timeout, a ticker, ctx.Done, a default):
+// one that skips the receives on a plain condition (if n == 0) is taken
+// to match the senders, as a counted loop is, and then the result is
+// Many. Many means every
 // path receives all there is: it finds the channel closed, leaves a loop
 // that receives through the loop's header (a counted loop, assumed to run
 // as often as the senders need, as the abandonment search assumes), or a
@@ -21,6 +26,7 @@ func (m *model) recvMin(fn *ssa.Function, evs []event) int {
 	weight := make([]int, n)
 	edge := map[[2]int]int{}
 	loopRecv := map[int]bool{}
+	competing := map[[2]int]bool{} // select cases taken instead of a receive
 	for _, e := range evs {
 		b := e.instr.Block().Index
 		switch e.kind {
@@ -38,6 +44,15 @@ func (m *model) recvMin(fn *ssa.Function, evs []event) int {
 			}
 			c := cases[e.state]
 			edge[c] = add(edge[c], 1)
+			sel := e.instr.(*ssa.Select)
+			for i, other := range cases {
+				if i != e.state && other != noEdge && sel.States[i].Chan != sel.States[e.state].Chan {
+					competing[other] = true
+				}
+			}
+			if _, def, _ := selectCases(sel); !sel.Blocking && def != noEdge {
+				competing[def] = true
+			}
 		case evDrain:
 			weight[b] = add(weight[b], e.n)
 		case evGoRecv:
@@ -74,7 +89,61 @@ func (m *model) recvMin(fn *ssa.Function, evs []event) int {
 			}
 		}
 	}
-	return m.fewestToReturn(fn, weight, edge)
+	least := m.fewestToReturn(fn, weight, edge)
+	if least == 0 && !m.returnsBy(fn, weight, edge, competing) {
+		return Many // no receive only where a plain condition skips them
+	}
+	return least
+}
+
+// returnsBy reports whether a path from fn's entry reaches a return with
+// no weight on it, through one of the competing edges.
+func (m *model) returnsBy(fn *ssa.Function, weight []int, edge map[[2]int]int, competing map[[2]int]bool) bool {
+	if len(competing) == 0 || weight[0] > 0 {
+		return false // no competing case, or the entry receives
+	}
+	type node struct {
+		b   int
+		via bool // a competing edge was taken
+	}
+	seen := map[node]bool{{0, false}: true}
+	work := []node{{0, false}}
+	for len(work) > 0 {
+		n := work[len(work)-1]
+		work = work[:len(work)-1]
+		b := fn.Blocks[n.b]
+		if m.endsIn(b) {
+			continue // no return along this path
+		}
+		if _, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok {
+			if n.via {
+				return true
+			}
+			continue
+		}
+		for _, s := range b.Succs {
+			e := [2]int{n.b, s.Index}
+			if edge[e] > 0 || weight[s.Index] > 0 {
+				continue // it receives
+			}
+			next := node{s.Index, n.via || competing[e]}
+			if !seen[next] {
+				seen[next] = true
+				work = append(work, next)
+			}
+		}
+	}
+	return false
+}
+
+// endsIn reports whether a path ends in b other than by returning.
+func (m *model) endsIn(b *ssa.BasicBlock) bool {
+	for _, instr := range b.Instrs {
+		if m.endsPath(instr) {
+			return true
+		}
+	}
+	return false
 }
 
 // fewestToReturn returns the least total weight of blocks and edges along
@@ -89,12 +158,7 @@ func (m *model) fewestToReturn(fn *ssa.Function, weight []int, edge map[[2]int]i
 	}
 	ends := make([]bool, n)
 	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			if m.endsPath(instr) {
-				ends[b.Index] = true // the path ends here, not by returning
-				break
-			}
-		}
+		ends[b.Index] = m.endsIn(b) // the path ends there, not by returning
 	}
 	dist[0] = weight[0]
 	work := []int{0}

@@ -161,3 +161,24 @@ func viaCtx(ctx context.Context) int {
 	go func() { ch <- compute() }() // want `send on ch may block forever: a function the receiver calls can return without receiving`
 	return ctxWait(ctx, ch)
 }
+
+// gatherN receives n values, and none when n is 0.
+func gatherN(ch <-chan int, n int) (sum int) {
+	if n == 0 {
+		return 0
+	}
+	for i := 0; i < n; i++ {
+		sum += <-ch
+	}
+	return sum
+}
+
+// guardedCount: gatherN skips its receives on a plain condition, taken
+// to mean there is no sender, not on a timeout.
+func guardedCount(xs []int) int {
+	ch := make(chan int)
+	for _, x := range xs {
+		go func() { ch <- x }() // ok: gatherN receives once per sender, skipping only when there is none
+	}
+	return gatherN(ch, len(xs))
+}
