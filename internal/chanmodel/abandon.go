@@ -21,9 +21,8 @@ type Abandon struct {
 	Sends int
 	// Senders are the sends of the goroutines that may still be sending
 	// when the function returns: in the package, or calls into another
-	// package that send; each with Go, the goroutine's start. A goroutine
-	// started while the spawner had received every send started before
-	// it is not among them when only a later one can be left blocked.
+	// package that send; each with Go, the goroutine's start. Goroutines
+	// whose sends the spawner received in full are not among them.
 	Senders []Site
 	// Blocking picks, per goroutine start of Senders, the send that blocks
 	// once the buffer is full, as far as the order of the sites tells.
