@@ -6,11 +6,12 @@ import "golang.org/x/tools/go/ssa"
 // are evs along a path from fn's entry to a return: a helper that returns
 // on a timeout or a ticker without receiving on some path counts for no
 // receive in its caller (fixture unguardedsend/partial). A path with no
-// receive counts only when it leaves by a select case that competes with
-// a receive from the channel (a timeout, a ticker, ctx.Done, a default):
-// one that skips the receives on a plain condition (if n == 0) is taken
-// to match the senders, as a counted loop is, and then the result is
-// Many. Many means every
+// receive counts only when it leaves by a select case that waits on
+// another channel instead (a timeout, a ticker, ctx.Done): one that skips
+// the receives on a plain condition (if n == 0) or polls with a default
+// case is taken to match the senders, as a counted loop is, and then the
+// result is Many (a poll is how tests check for an error a goroutine may
+// have sent, into a buffer sized for it). Many means every
 // path receives all there is: it finds the channel closed, leaves a loop
 // that receives through the loop's header (a counted loop, assumed to run
 // as often as the senders need, as the abandonment search assumes), or a
@@ -49,9 +50,6 @@ func (m *model) recvMin(fn *ssa.Function, evs []event) int {
 				if i != e.state && other != noEdge && sel.States[i].Chan != sel.States[e.state].Chan {
 					competing[other] = true
 				}
-			}
-			if _, def, _ := selectCases(sel); !sel.Blocking && def != noEdge {
-				competing[def] = true
 			}
 		case evDrain:
 			weight[b] = add(weight[b], e.n)

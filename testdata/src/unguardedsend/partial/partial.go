@@ -182,3 +182,24 @@ func guardedCount(xs []int) int {
 	}
 	return gatherN(ch, len(xs))
 }
+
+// tryRecv takes a value if one is ready.
+func tryRecv(errc <-chan error) error {
+	select {
+	case err := <-errc:
+		return err
+	default:
+		return nil
+	}
+}
+
+// checked polls twice for the errors of two goroutines run in turn.
+func checked(run func() error) error {
+	errc := make(chan error, 1)
+	go func() { errc <- run() }() // ok: a poll with a default case counts as receiving what is there
+	if err := tryRecv(errc); err != nil {
+		return err
+	}
+	go func() { errc <- run() }() // ok: a poll with a default case counts as receiving what is there
+	return tryRecv(errc)
+}
