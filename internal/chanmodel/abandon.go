@@ -244,7 +244,18 @@ func (p *chanPath) pendingSenders(spawns []event, st pathState) (senders, blocki
 			continue // no site to report
 		}
 		if sends[g] != len(list) || total >= Many {
-			blocking = append(blocking, list[min(p.k, len(list)-1)])
+			// Sends on different paths, or in loops: each send with as
+			// many blocking sends before it as the buffer holds is the
+			// first to block on its path.
+			n := len(blocking)
+			for _, s := range list {
+				if s.Before == p.k {
+					blocking = append(blocking, s)
+				}
+			}
+			if len(blocking) == n {
+				blocking = append(blocking, list[min(p.k, len(list)-1)])
+			}
 			continue
 		}
 		hi := min(taken, len(list)-1)
