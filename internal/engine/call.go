@@ -1,0 +1,325 @@
+package engine
+
+import (
+	"go/token"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/goroutinelint/goroutinelint/internal/lint"
+)
+
+// call executes a call instruction of thread ti.
+func (x *search) call(s *state, ti int, f *frame, in *ssa.Call) (outcome, string) {
+	cc := in.Common()
+	args := make([]value, len(cc.Args))
+	for i, a := range cc.Args {
+		args[i] = s.eval(f, a)
+	}
+	reg := -1
+	if i, ok := f.info.idx[in]; ok {
+		reg = i
+	}
+	callee := x.calleeOf(s, f, cc)
+	return x.callValue(s, ti, callee, cc.Method, args, reg, in.Pos(), true)
+}
+
+// calleeOf evaluates the function a call or go statement calls; builtins
+// become a marker value.
+func (x *search) calleeOf(s *state, f *frame, cc *ssa.CallCommon) value {
+	if b, ok := cc.Value.(*ssa.Builtin); ok {
+		return value{k: vUnknown, key: "@" + b.Name()}
+	}
+	return s.eval(f, cc.Value)
+}
+
+// deferOf evaluates a deferred call at its defer statement.
+func (x *search) deferOf(s *state, f *frame, cc *ssa.CallCommon, pos token.Pos) deferred {
+	d := deferred{callee: x.calleeOf(s, f, cc), method: cc.Method, pos: pos}
+	for _, a := range cc.Args {
+		d.args = append(d.args, s.eval(f, a))
+	}
+	return d
+}
+
+// resolve returns the function a call of callee (with method, in invoke
+// mode) runs and its arguments, or nil when unknown.
+func (x *search) resolve(s *state, callee value, method *types.Func, args []value) (*ssa.Function, []value, []value) {
+	if method != nil {
+		if callee.k != vRef || callee.typ == nil {
+			return nil, nil, args
+		}
+		fn := x.prog.LookupMethod(callee.typ, method.Pkg(), method.Name())
+		if fn == nil {
+			return nil, nil, args
+		}
+		return fn, nil, append([]value{callee}, args...)
+	}
+	if callee.k == vFunc {
+		return callee.fn, callee.elems, args
+	}
+	return nil, nil, args
+}
+
+// callValue calls callee with args. advance is false for deferred calls,
+// after which the thread stays where it was to run the next one.
+func (x *search) callValue(s *state, ti int, callee value, method *types.Func, args []value, reg int, pos token.Pos, advance bool) (outcome, string) {
+	t := s.threads[ti]
+	f := t.frames[len(t.frames)-1]
+	done := func(res value) (outcome, string) {
+		if reg >= 0 {
+			f.regs[reg] = res
+		}
+		if advance {
+			return next, ""
+		}
+		return moved, ""
+	}
+	pending := func(op *operation) (outcome, string) {
+		op.pos, op.reg = pos, -1
+		t.op, t.status = op, tAtOp
+		if advance {
+			f.pc++
+		}
+		return stop, ""
+	}
+	if callee.k == vUnknown && strings.HasPrefix(callee.key, "@") {
+		return x.builtin(s, strings.TrimPrefix(callee.key, "@"), args, done, pending)
+	}
+	if callee.k == vBuiltin {
+		return pending(&operation{kind: opCancel, x: callee})
+	}
+	if method != nil && callee.k == vRef && callee.f < 0 && int(callee.n) < len(s.heap) && s.heap[callee.n].k == oContext && !s.heap[callee.n].escaped {
+		if method.Name() == "Done" {
+			return done(s.heap[callee.n].fields[0])
+		}
+		return done(s.unknown())
+	}
+	fn, bindings, args := x.resolve(s, callee, method, args)
+	if fn == nil {
+		// Unknown code: it may keep and use whatever it is given.
+		s.escape(callee)
+		for _, a := range args {
+			s.escape(a)
+		}
+		return done(s.unknown())
+	}
+	if r, handled := x.model(s, fn, args, done, pending); handled {
+		return r, ""
+	}
+	if x.inlinable(t, fn) {
+		nf := x.newFrame(fn, bindings, args, reg)
+		nf.deferred = !advance
+		t.frames = append(t.frames, nf)
+		return moved, ""
+	}
+	if x.isStd(fn) {
+		// The standard library does not keep what it is given, except
+		// callbacks and channels.
+		for _, a := range append(bindings, args...) {
+			if a.k == vFunc || a.k == vBuiltin || x.isChan(s, a) {
+				s.escape(a)
+			}
+		}
+	} else {
+		for _, a := range append(bindings, args...) {
+			s.escape(a)
+		}
+	}
+	return done(s.unknown())
+}
+
+// isChan reports whether v refers to a channel object.
+func (x *search) isChan(s *state, v value) bool {
+	return v.k == vRef && v.f < 0 && v.n >= 0 && int(v.n) < len(s.heap) && s.heap[v.n].k == oChan
+}
+
+// inlinable reports whether a call of fn by t is followed: a function of
+// the package with a body (or a synthetic wrapper), within the depth bound
+// and not recursive.
+func (x *search) inlinable(t *thread, fn *ssa.Function) bool {
+	if fn.Blocks == nil || len(t.frames) >= x.cfg.MaxDepth {
+		return false
+	}
+	if fn.Pkg != x.pkg && fn.Synthetic == "" {
+		return false
+	}
+	if len(fn.Blocks) > x.cfg.MaxBlocks {
+		return false
+	}
+	for _, f := range t.frames {
+		if f.fn == fn {
+			return false
+		}
+	}
+	return true
+}
+
+// isStd reports whether fn belongs to the standard library: by import
+// path and by where its declaration lies (GOPATH-style fixture packages
+// have dotless paths too).
+func (x *search) isStd(fn *ssa.Function) bool {
+	if fn.Pkg == nil || fn.Pkg.Pkg == nil || fn.Pkg == x.pkg {
+		return false
+	}
+	if v, ok := x.std[fn.Pkg]; ok {
+		return v
+	}
+	v := lint.IsStdPackage(fn.Pkg.Pkg.Path(), x.prog.Fset.PositionFor(fn.Pos(), false).Filename)
+	x.std[fn.Pkg] = v
+	return v
+}
+
+// builtin executes a call of a builtin function.
+func (x *search) builtin(s *state, name string, args []value, done func(value) (outcome, string), pending func(*operation) (outcome, string)) (outcome, string) {
+	switch name {
+	case "close":
+		if len(args) == 1 {
+			return pending(&operation{kind: opClose, x: args[0]})
+		}
+	case "cap":
+		if len(args) == 1 && x.isChan(s, args[0]) && !s.heap[args[0].n].escaped {
+			return done(intVal(int64(s.heap[args[0].n].cap)))
+		}
+	case "len":
+		if len(args) == 1 && x.isChan(s, args[0]) && !s.heap[args[0].n].escaped {
+			return done(intVal(int64(s.heap[args[0].n].count)))
+		}
+	case "append", "copy":
+		for _, a := range args {
+			s.escape(a)
+		}
+	case "recover":
+		return done(value{k: vNil})
+	}
+	return done(s.unknown())
+}
+
+// model executes a call of a standard library function the engine knows,
+// and reports whether it did.
+func (x *search) model(s *state, fn *ssa.Function, args []value, done func(value) (outcome, string), pending func(*operation) (outcome, string)) (outcome, bool) {
+	if !x.isStd(fn) {
+		return 0, false
+	}
+	obj, ok := fn.Object().(*types.Func)
+	if !ok {
+		return 0, false
+	}
+	arg := func(i int) value {
+		if i < len(args) {
+			return args[i]
+		}
+		return s.unknown()
+	}
+	name := obj.FullName()
+	if noReturn[name] {
+		return prune, true
+	}
+	r := func(o outcome, _ string) (outcome, bool) { return o, true }
+	switch name {
+	case "time.Sleep", "runtime.Gosched", "runtime.GC", "(*time.Ticker).Stop", "(*time.Ticker).Reset":
+		return r(done(value{}))
+	case "(*time.Timer).Stop", "(*time.Timer).Reset":
+		return r(done(s.unknown()))
+	case "time.After", "time.Tick":
+		return r(done(ref(s.newObject(&object{k: oChan, always: true, cap: 1}))))
+	case "time.NewTimer", "time.NewTicker":
+		res, ok := fn.Signature.Results().At(0).Type().(*types.Pointer)
+		if !ok {
+			return 0, false
+		}
+		id := s.alloc(res.Elem(), token.NoPos, 0)
+		if st, ok := res.Elem().Underlying().(*types.Struct); ok {
+			for i := range st.NumFields() {
+				if st.Field(i).Name() == "C" {
+					s.heap[id].fields[i] = ref(s.newObject(&object{k: oChan, always: true, cap: 1}))
+				}
+			}
+		}
+		return r(done(ref(id)))
+	case "context.Background", "context.TODO":
+		return r(done(ref(s.newObject(&object{k: oContext, fields: []value{{k: vNil}}}))))
+	case "context.WithValue":
+		return r(done(arg(0)))
+	case "context.WithCancel", "context.WithCancelCause", "context.WithTimeout", "context.WithDeadline",
+		"context.WithTimeoutCause", "context.WithDeadlineCause":
+		return r(done(x.withCancel(s, arg(0), !strings.HasPrefix(name, "context.WithCancel"))))
+	case "(*sync.Mutex).Lock", "(*sync.RWMutex).Lock":
+		return r(pending(&operation{kind: opLock, x: arg(0)}))
+	case "(*sync.Mutex).Unlock", "(*sync.RWMutex).Unlock":
+		return r(pending(&operation{kind: opUnlock, x: arg(0)}))
+	case "(*sync.RWMutex).RLock":
+		return r(pending(&operation{kind: opRLock, x: arg(0)}))
+	case "(*sync.RWMutex).RUnlock":
+		return r(pending(&operation{kind: opRUnlock, x: arg(0)}))
+	case "(*sync.WaitGroup).Add":
+		return r(pending(&operation{kind: opWgAdd, x: arg(0), val: arg(1)}))
+	case "(*sync.WaitGroup).Done":
+		return r(pending(&operation{kind: opWgAdd, x: arg(0), val: intVal(-1)}))
+	case "(*sync.WaitGroup).Wait":
+		return r(pending(&operation{kind: opWgWait, x: arg(0)}))
+	case "(*sync.Cond).Wait":
+		return r(pending(&operation{kind: opCondWait, x: arg(0)}))
+	case "(*sync.Cond).Signal":
+		return r(pending(&operation{kind: opSignal, x: arg(0)}))
+	case "(*sync.Cond).Broadcast":
+		return r(pending(&operation{kind: opBroadcast, x: arg(0)}))
+	case "sync.NewCond":
+		id := s.newObject(&object{k: oCond, fields: []value{arg(0)}})
+		return r(done(ref(id)))
+	case "(*sync.Mutex).TryLock", "(*sync.RWMutex).TryLock", "(*sync.RWMutex).TryRLock":
+		s.escape(arg(0))
+		return r(done(s.unknown()))
+	}
+	return 0, false
+}
+
+// withCancel makes a context derived from parent and returns (ctx, cancel).
+// Its Done channel closes on cancel; a deadline closes it by itself; a
+// parent the engine does not know may close it at any time.
+func (x *search) withCancel(s *state, parent value, deadline bool) value {
+	ch := &object{k: oChan, always: deadline}
+	if tg, pid := s.targetOf(parent, oContext); tg != tgtObj || s.heap[pid].fields[0].k != vNil {
+		ch.escaped = true
+	}
+	chID := s.newObject(ch)
+	ctx := s.newObject(&object{k: oContext, fields: []value{ref(chID)}})
+	return value{k: vTuple, elems: []value{ref(ctx), {k: vBuiltin, n: int64(ctx)}}}
+}
+
+// noReturn lists the functions that end the program or the goroutine; a
+// branch reaching one is dropped (Goexit and FailNow run deferred calls,
+// which the engine does not follow there: dropping is the safe side).
+var noReturn = map[string]bool{
+	"os.Exit": true, "syscall.Exit": true, "runtime.Goexit": true,
+	"log.Fatal": true, "log.Fatalf": true, "log.Fatalln": true,
+	"log.Panic": true, "log.Panicf": true, "log.Panicln": true,
+	"(*log.Logger).Fatal": true, "(*log.Logger).Fatalf": true, "(*log.Logger).Fatalln": true,
+	"(*log.Logger).Panic": true, "(*log.Logger).Panicf": true, "(*log.Logger).Panicln": true,
+	"(*testing.common).FailNow": true, "(*testing.common).Fatal": true, "(*testing.common).Fatalf": true,
+	"(*testing.common).SkipNow": true, "(*testing.common).Skip": true, "(*testing.common).Skipf": true,
+}
+
+// spawn starts the goroutine of a go statement; one running code the
+// engine does not follow is the environment: what it is given escapes.
+func (x *search) spawn(s *state, f *frame, in *ssa.Go) {
+	cc := in.Common()
+	args := make([]value, len(cc.Args))
+	for i, a := range cc.Args {
+		args[i] = s.eval(f, a)
+	}
+	callee := x.calleeOf(s, f, cc)
+	fn, bindings, args := x.resolve(s, callee, cc.Method, args)
+	nt := &thread{goPos: in.Pos(), entry: fn}
+	if fn == nil || x.isStd(fn) || !x.inlinable(nt, fn) {
+		s.escape(callee)
+		for _, a := range args {
+			s.escape(a)
+		}
+		return
+	}
+	nt.frames = []*frame{x.newFrame(fn, bindings, args, -1)}
+	s.threads = append(s.threads, nt)
+	x.stats.Goroutines++
+}

@@ -1,0 +1,223 @@
+package engine
+
+import (
+	"go/token"
+	"reflect"
+	"slices"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/buildssa"
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/goroutinelint/goroutinelint/internal/lint"
+)
+
+// Name is the analyzer's name.
+const Name = "engine"
+
+// Config bounds the search. The zero value is not useful; start from
+// DefaultConfig.
+type Config struct {
+	MaxStates int // states per scope; past it the scope reports nothing
+	LoopBound int // back edges per loop header and frame before a thread is given up
+	MaxDepth  int // frames per goroutine: deeper calls are unknown code
+	MaxSteps  int // instructions between two operations before a thread is given up
+	MaxBlocks int // larger functions are unknown code
+}
+
+// DefaultConfig returns the bounds used by the passes.
+func DefaultConfig() Config {
+	return Config{MaxStates: 20000, LoopBound: 3, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 300}
+}
+
+// New returns an engine analyzer with the given bounds.
+func New(cfg Config) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:       Name,
+		Doc:        Doc,
+		URL:        "https://github.com/goroutinelint/goroutinelint#engine",
+		Requires:   []*analysis.Analyzer{buildssa.Analyzer},
+		ResultType: reflect.TypeFor[*Result](),
+		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, &cfg), nil },
+	}
+}
+
+// Analyzer is the engine with DefaultConfig.
+var Analyzer = New(DefaultConfig())
+
+// Kind is what a stuck goroutine waits on.
+type Kind uint8
+
+// The kinds of waits.
+const (
+	Other     Kind = iota
+	Send           // a send statement
+	Recv           // a receive
+	Range          // the receive of a range over a channel
+	Select         // a select with no default
+	NilChan        // a send or receive on a nil channel
+	NoCases        // select {}
+	Lock           // sync.Mutex.Lock or sync.RWMutex.Lock
+	RLock          // sync.RWMutex.RLock
+	WaitGroup      // sync.WaitGroup.Wait
+	Cond           // sync.Cond.Wait
+)
+
+var kindNames = [...]string{"other", "send", "receive", "range", "select", "nil channel", "select {}", "lock", "rlock", "waitgroup", "cond"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "other"
+}
+
+// What the other goroutines of a witness did.
+const (
+	Returned = "returned" // the goroutine (or the scope's function) returned here
+	Blocked  = "blocked"  // it waits forever here too
+)
+
+// An Event is where another goroutine of the scope went instead of
+// completing the wait.
+type Event struct {
+	Pos  token.Pos
+	What string    // Returned or Blocked
+	Go   token.Pos // the go statement that started it; NoPos for the scope's function
+}
+
+// A Stuck goroutine can wait forever: in some execution of its scope every
+// goroutine that could complete its wait has returned, waits forever too,
+// or can no longer reach the object.
+type Stuck struct {
+	Scope *ssa.Function // the function the search started from
+	// Go is the go statement that started the goroutine; NoPos when the
+	// goroutine is the scope's own function, which then never returns.
+	Go      token.Pos
+	Entry   *ssa.Function // the function the goroutine runs
+	Op      token.Pos     // the operation it waits on
+	Kind    Kind
+	Made    token.Pos // where the channel or primitive was made, if known
+	Witness []Event
+}
+
+// Stats counts the work of the search, for debugging and budget tests.
+type Stats struct {
+	Scopes      int // functions searched
+	States      int // states visited
+	OutOfBudget int // scopes abandoned at the state budget
+	Havoc       int // threads given up at a bound
+	Goroutines  int // goroutines started in the searches
+}
+
+// Result is the engine's answer for one package.
+type Result struct {
+	// Stuck lists the goroutines that can wait forever, one per go
+	// statement (or scope function) and operation, in position order.
+	Stuck []*Stuck
+	Stats Stats
+}
+
+// StartedAt returns the stuck goroutines that a go statement at pos
+// starts.
+func (r *Result) StartedAt(pos token.Pos) []*Stuck {
+	var out []*Stuck
+	for _, s := range r.Stuck {
+		if s.Go == pos {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// In returns the stuck goroutines started in fn (by a go statement of fn),
+// and fn itself when it can never return.
+func (r *Result) In(fn *ssa.Function) []*Stuck {
+	var out []*Stuck
+	for _, s := range r.Stuck {
+		if s.Go == token.NoPos && s.Entry == fn || s.Go != token.NoPos && s.Go >= fn.Pos() && s.Go < fn.Syntax().End() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// run searches every scope of the package.
+func run(pass *analysis.Pass, cfg *Config) *Result {
+	ssaRes := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
+	res := &Result{}
+	infos := map[*ssa.Function]*fnInfo{}
+	seen := map[stuckKey]bool{}
+	std := map[*ssa.Package]bool{}
+	for _, fn := range roots(ssaRes.SrcFuncs) {
+		x := newSearch(cfg, fn, infos, std)
+		if !lint.Guard(Name, pass.Pkg.Path(), fn, x.run) {
+			continue // a crash: the scope is unknown
+		}
+		addStats(&res.Stats, x.stats)
+		for k, st := range x.found {
+			if !seen[k] {
+				seen[k] = true
+				res.Stuck = append(res.Stuck, st)
+			}
+		}
+	}
+	slices.SortFunc(res.Stuck, func(a, b *Stuck) int {
+		if a.Op != b.Op {
+			return int(a.Op - b.Op)
+		}
+		return int(a.Go - b.Go)
+	})
+	return res
+}
+
+// addStats adds b to a.
+func addStats(a *Stats, b Stats) {
+	a.Scopes += b.Scopes
+	a.States += b.States
+	a.OutOfBudget += b.OutOfBudget
+	a.Havoc += b.Havoc
+	a.Goroutines += b.Goroutines
+}
+
+// roots returns the scopes to search: the functions that start goroutines,
+// directly or through functions of the package they call.
+func roots(funcs []*ssa.Function) []*ssa.Function {
+	spawns := map[*ssa.Function]bool{}
+	calls := map[*ssa.Function][]*ssa.Function{}
+	for _, fn := range funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				switch in := instr.(type) {
+				case *ssa.Go:
+					spawns[fn] = true
+				case ssa.CallInstruction:
+					if c := in.Common().StaticCallee(); c != nil && c.Pkg == fn.Pkg {
+						calls[fn] = append(calls[fn], c)
+					}
+				}
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range funcs {
+			if spawns[fn] {
+				continue
+			}
+			for _, c := range calls[fn] {
+				if spawns[c] {
+					spawns[fn], changed = true, true
+					break
+				}
+			}
+		}
+	}
+	var out []*ssa.Function
+	for _, fn := range funcs {
+		if spawns[fn] && fn.Synthetic == "" && fn.Blocks != nil {
+			out = append(out, fn)
+		}
+	}
+	return out
+}

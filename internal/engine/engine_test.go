@@ -1,0 +1,44 @@
+package engine_test
+
+import (
+	"fmt"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/goroutinelint/goroutinelint/internal/engine"
+	"github.com/goroutinelint/goroutinelint/internal/passtest"
+)
+
+// reporter reports every stuck goroutine of the engine at its operation,
+// so that fixtures can state the engine's result with // want.
+func reporter(cfg engine.Config) *analysis.Analyzer {
+	eng := engine.New(cfg)
+	return &analysis.Analyzer{
+		Name:     "enginetest",
+		Doc:      "report the engine's stuck goroutines",
+		Requires: []*analysis.Analyzer{eng},
+		Run: func(pass *analysis.Pass) (any, error) {
+			res := pass.ResultOf[eng].(*engine.Result)
+			for _, st := range res.Stuck {
+				pass.Reportf(st.Op, "%s blocks forever", st.Kind)
+			}
+			return nil, nil
+		},
+	}
+}
+
+// Test runs the engine on its fixtures.
+func Test(t *testing.T) {
+	t.Parallel()
+	analysistest.Run(t, passtest.TestData(t), reporter(engine.DefaultConfig()), "engine/...")
+}
+
+// TestDoc checks that const Doc is the package comment.
+func TestDoc(t *testing.T) {
+	t.Parallel()
+	passtest.CheckDoc(t, "engine", engine.Doc)
+}
+
+var _ = fmt.Sprint

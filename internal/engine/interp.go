@@ -1,0 +1,377 @@
+package engine
+
+import (
+	"go/constant"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// fnInfo numbers the values of a function: parameters, free variables and
+// value-producing instructions each get a register.
+type fnInfo struct {
+	idx map[ssa.Value]int
+	n   int
+}
+
+// info returns fn's register numbering.
+func (x *search) info(fn *ssa.Function) *fnInfo {
+	if in, ok := x.infos[fn]; ok {
+		return in
+	}
+	in := &fnInfo{idx: map[ssa.Value]int{}}
+	add := func(v ssa.Value) { in.idx[v] = in.n; in.n++ }
+	for _, p := range fn.Params {
+		add(p)
+	}
+	for _, fv := range fn.FreeVars {
+		add(fv)
+	}
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if v, ok := instr.(ssa.Value); ok {
+				add(v)
+			}
+		}
+	}
+	x.infos[fn] = in
+	return in
+}
+
+// newFrame makes the frame of a call to fn.
+func (x *search) newFrame(fn *ssa.Function, bindings, args []value, result int) *frame {
+	in := x.info(fn)
+	f := &frame{fn: fn, info: in, regs: make([]value, in.n), loops: make([]uint8, len(fn.Blocks)), result: result}
+	for i := range fn.Params {
+		if i < len(args) {
+			f.regs[i] = args[i]
+		}
+	}
+	for i := range fn.FreeVars {
+		if i < len(bindings) {
+			f.regs[len(fn.Params)+i] = bindings[i]
+		}
+	}
+	return f
+}
+
+// eval returns the abstract value of v in frame f.
+func (s *state) eval(f *frame, v ssa.Value) value {
+	switch v := v.(type) {
+	case *ssa.Const:
+		return constVal(v)
+	case *ssa.Function:
+		return value{k: vFunc, fn: v}
+	case *ssa.Global, *ssa.Builtin:
+		return s.unknown()
+	}
+	if i, ok := f.info.idx[v]; ok {
+		return f.regs[i]
+	}
+	return s.unknown()
+}
+
+// constVal returns the value of a constant.
+func constVal(c *ssa.Const) value {
+	if c.Value == nil {
+		return value{k: vNil}
+	}
+	switch c.Value.Kind() {
+	case constant.Bool:
+		return boolVal(constant.BoolVal(c.Value))
+	case constant.Int:
+		if n, ok := constant.Int64Val(c.Value); ok {
+			return intVal(n)
+		}
+	}
+	return value{k: vUnknown, key: "c" + c.Value.ExactString()}
+}
+
+// zeroOf returns the zero value of t, for a new object's fields.
+func zeroOf(t types.Type) value {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsBoolean != 0:
+			return boolVal(false)
+		case u.Info()&types.IsInteger != 0:
+			return intVal(0)
+		case u.Info()&types.IsString != 0:
+			return value{k: vUnknown, key: `c""`}
+		case u.Kind() == types.UnsafePointer || u.Kind() == types.UntypedNil:
+			return value{k: vNil}
+		}
+		return value{k: vUnknown, key: "c0"}
+	case *types.Pointer, *types.Chan, *types.Signature, *types.Map, *types.Slice, *types.Interface:
+		return value{k: vNil}
+	}
+	return value{k: vUnknown, key: "z"} // arrays: never tested
+}
+
+// syncKind returns the object kind of a sync primitive type.
+func syncKind(t types.Type) (okind, bool) {
+	n, ok := types.Unalias(t).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "sync" {
+		return 0, false
+	}
+	switch n.Obj().Name() {
+	case "Mutex":
+		return oMutex, true
+	case "RWMutex":
+		return oRWMutex, true
+	case "WaitGroup":
+		return oWaitGroup, true
+	case "Cond":
+		return oCond, true
+	}
+	return 0, false
+}
+
+// alloc makes the object of a new variable of type t; struct fields of
+// struct type (sync primitives included) are objects of their own, so
+// that a pointer to one is a reference to it.
+func (s *state) alloc(t types.Type, pos token.Pos, depth int) int {
+	if k, ok := syncKind(t); ok {
+		o := &object{k: k, made: pos, typ: t}
+		if k == oCond {
+			o.fields = []value{{k: vNil}}
+		}
+		return s.newObject(o)
+	}
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok || depth > 3 {
+		return s.newObject(&object{k: oStruct, made: pos, typ: t, fields: []value{zeroOf(t)}})
+	}
+	o := &object{k: oStruct, made: pos, typ: t, fields: make([]value, st.NumFields())}
+	id := s.newObject(o)
+	for i := range st.NumFields() {
+		ft := st.Field(i).Type()
+		if isInline(ft) {
+			o.fields[i] = ref(s.alloc(ft, pos, depth+1))
+		} else {
+			o.fields[i] = zeroOf(ft)
+		}
+	}
+	return id
+}
+
+// isInline reports whether a field of type t is held by value as an object
+// of its own: structs (sync primitives included).
+func isInline(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Struct)
+	return ok
+}
+
+// condKey returns the canonical symbolic condition of v, and whether v is
+// symbolic at all.
+func condKey(v value) string {
+	switch v.k {
+	case vUnknown:
+		if v.key != "" {
+			return v.key
+		}
+		return "s" + strconv.FormatInt(v.n, 10)
+	case vInt:
+		return "i" + strconv.FormatInt(v.n, 10)
+	case vBool:
+		return "b" + strconv.FormatInt(v.n, 10)
+	case vNil:
+		return "nil"
+	case vRef:
+		return "r" + strconv.FormatInt(v.n, 10) + "." + strconv.Itoa(int(v.f))
+	}
+	return "?" // functions and tuples: never compared twice
+}
+
+// not returns the negation of a symbolic condition key.
+func not(k string) string {
+	if rest, ok := strings.CutPrefix(k, "!"); ok {
+		return rest
+	}
+	return "!" + k
+}
+
+// binop evaluates a binary operation.
+func (s *state) binop(op token.Token, a, b value) value {
+	if a.k == vInt && b.k == vInt {
+		if v, ok := intOp(op, a.n, b.n); ok {
+			return v
+		}
+		return s.unknown()
+	}
+	if op != token.EQL && op != token.NEQ && op != token.LSS && op != token.LEQ && op != token.GTR && op != token.GEQ {
+		return s.unknown()
+	}
+	if op == token.EQL || op == token.NEQ {
+		if eq, known := equal(a, b); known {
+			return boolVal(eq == (op == token.EQL))
+		}
+	}
+	ka, kb := condKey(a), condKey(b)
+	if ka == "?" || kb == "?" {
+		return s.unknown()
+	}
+	var key string
+	switch op {
+	case token.EQL, token.NEQ:
+		if kb < ka {
+			ka, kb = kb, ka
+		}
+		key = "(" + ka + "==" + kb + ")"
+		if op == token.NEQ {
+			key = not(key)
+		}
+	case token.LSS:
+		key = "(" + ka + "<" + kb + ")"
+	case token.GTR:
+		key = "(" + kb + "<" + ka + ")"
+	case token.GEQ:
+		key = not("(" + ka + "<" + kb + ")")
+	case token.LEQ:
+		key = not("(" + kb + "<" + ka + ")")
+	}
+	return value{k: vUnknown, key: key}
+}
+
+// equal decides == between two values when their kinds allow.
+func equal(a, b value) (eq, known bool) {
+	switch {
+	case a.k == vBool && b.k == vBool:
+		return a.n == b.n, true
+	case a.k == vNil && b.k == vNil:
+		return true, true
+	case a.k == vRef && b.k == vRef:
+		return a.n == b.n && a.f == b.f, true
+	case a.k == vNil && (b.k == vRef || b.k == vFunc || b.k == vBuiltin),
+		b.k == vNil && (a.k == vRef || a.k == vFunc || a.k == vBuiltin):
+		return false, true
+	case a.k == vUnknown && b.k == vUnknown && a.key != "" && a.key == b.key && a.key[0] == 'c':
+		return true, true
+	}
+	return false, false
+}
+
+// intOp evaluates an operation on two known integers.
+func intOp(op token.Token, a, b int64) (value, bool) {
+	switch op {
+	case token.ADD:
+		return intVal(a + b), true
+	case token.SUB:
+		return intVal(a - b), true
+	case token.MUL:
+		return intVal(a * b), true
+	case token.QUO:
+		if b != 0 {
+			return intVal(a / b), true
+		}
+	case token.REM:
+		if b != 0 {
+			return intVal(a % b), true
+		}
+	case token.EQL:
+		return boolVal(a == b), true
+	case token.NEQ:
+		return boolVal(a != b), true
+	case token.LSS:
+		return boolVal(a < b), true
+	case token.LEQ:
+		return boolVal(a <= b), true
+	case token.GTR:
+		return boolVal(a > b), true
+	case token.GEQ:
+		return boolVal(a >= b), true
+	case token.AND:
+		return intVal(a & b), true
+	case token.OR:
+		return intVal(a | b), true
+	}
+	return value{}, false
+}
+
+// load reads through pointer p.
+func (s *state) load(p value) value {
+	if p.k != vRef || p.n < 0 || int(p.n) >= len(s.heap) {
+		return s.unknown()
+	}
+	o := s.heap[p.n]
+	if p.f >= 0 {
+		if int(p.f) < len(o.fields) {
+			return o.fields[p.f]
+		}
+		return s.unknown()
+	}
+	if o.k == oStruct && len(o.fields) == 1 && !isStruct(o.typ) {
+		return o.fields[0]
+	}
+	return p // a struct or primitive value: shared, not copied
+}
+
+// isStruct reports whether t is a struct type.
+func isStruct(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	_, ok := t.Underlying().(*types.Struct)
+	return ok
+}
+
+// store writes v through pointer p; a store into memory the engine does
+// not track lets v escape.
+func (s *state) store(p, v value) {
+	if p.k != vRef || p.n < 0 || int(p.n) >= len(s.heap) {
+		s.escape(v)
+		return
+	}
+	o := s.heap[p.n]
+	if o.escaped {
+		s.escape(v)
+	}
+	if p.f >= 0 {
+		if int(p.f) < len(o.fields) {
+			o.fields[p.f] = v
+		}
+		return
+	}
+	if o.k == oStruct && len(o.fields) == 1 && !isStruct(o.typ) {
+		o.fields[0] = v
+		return
+	}
+	// A whole struct assigned: copy the fields of the source object.
+	if v.k == vRef && v.f < 0 && int(v.n) < len(s.heap) && v.n >= 0 && int(v.n) != int(p.n) {
+		src := s.heap[v.n]
+		if src.k == o.k && len(src.fields) == len(o.fields) {
+			copy(o.fields, src.fields)
+			o.count, o.cap, o.pend, o.closed = src.count, src.cap, src.pend, src.closed
+			return
+		}
+	}
+	if v.k != vRef {
+		s.escape(p) // an unknown struct value: its fields are unknown now
+	}
+}
+
+// fieldAddr returns the address of field i of the struct p points to.
+func (s *state) fieldAddr(p value, i int) value {
+	if p.k != vRef || p.n < 0 || int(p.n) >= len(s.heap) {
+		return s.unknown()
+	}
+	if p.f >= 0 {
+		// A pointer to a field that holds a pointer-free struct: follow it.
+		p = s.load(p)
+		if p.k != vRef || p.f >= 0 {
+			return s.unknown()
+		}
+	}
+	o := s.heap[p.n]
+	if o.k != oStruct || i >= len(o.fields) || !isStruct(o.typ) {
+		return s.unknown()
+	}
+	st := o.typ.Underlying().(*types.Struct)
+	if isInline(st.Field(i).Type()) {
+		return o.fields[i]
+	}
+	return value{k: vRef, n: p.n, f: int32(i)}
+}

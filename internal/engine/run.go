@@ -1,0 +1,383 @@
+package engine
+
+import (
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// outcome is what executing one instruction did to the thread.
+type outcome uint8
+
+const (
+	next   outcome = iota // go on with the next instruction
+	moved                 // the thread's position was set (jump, call, return)
+	stop                  // the thread stopped: at an operation, done or havoc
+	prune                 // the program ends here (panic, os.Exit): drop the branch
+	fork                  // a branch on an unknown condition: see forkKey
+)
+
+// runThread runs thread ti of s, which it may modify, to its next
+// operation on shared objects, its end or a bound, and returns the
+// resulting states: several when it branched on unknown conditions, none
+// when every branch ended the program.
+func (x *search) runThread(s *state, ti int) []*state {
+	var out []*state
+	work := []*state{s}
+	for len(work) > 0 {
+		s := work[len(work)-1]
+		work = work[:len(work)-1]
+		for {
+			t := s.threads[ti]
+			if t.status != tRunning {
+				out = append(out, s)
+				break
+			}
+			t.steps++
+			if t.steps > x.cfg.MaxSteps {
+				x.havoc(t, token.NoPos)
+				continue
+			}
+			f := t.frames[len(t.frames)-1]
+			b := f.fn.Blocks[f.block]
+			if f.pc >= len(b.Instrs) {
+				x.havoc(t, token.NoPos) // malformed block
+				continue
+			}
+			instr := b.Instrs[f.pc]
+			res, key := x.exec(s, ti, f, instr)
+			switch res {
+			case next:
+				f.pc++
+			case prune:
+				s = nil
+			case fork:
+				// Both outcomes of an unknown condition, remembered so that
+				// the same condition tested again agrees.
+				s2 := s.clone()
+				s.memo[key] = true
+				s2.memo[key] = false
+				work = append(work, s2)
+			}
+			if s == nil {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// havoc gives up on following t: it passed a bound, so it may do anything
+// with what it can reach, and no finding may rest on what it does.
+func (x *search) havoc(t *thread, pos token.Pos) {
+	t.status, t.op, t.endPos = tHavoc, nil, pos
+	x.stats.Havoc++
+}
+
+// jump moves f to block succ, counting back edges.
+func (x *search) jump(t *thread, f *frame, succ *ssa.BasicBlock) {
+	from := f.fn.Blocks[f.block]
+	if succ.Dominates(from) {
+		f.loops[succ.Index]++
+		if int(f.loops[succ.Index]) > x.cfg.LoopBound {
+			x.havoc(t, succ.Instrs[0].Pos())
+			return
+		}
+	}
+	f.prev, f.block, f.pc = f.block, succ.Index, 0
+}
+
+// setReg sets the register of v in f.
+func setReg(f *frame, v ssa.Value, val value) {
+	if i, ok := f.info.idx[v]; ok {
+		f.regs[i] = val
+	}
+}
+
+// exec executes one instruction of thread ti, in its top frame f.
+func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcome, string) {
+	t := s.threads[ti]
+	switch in := instr.(type) {
+	case *ssa.DebugRef:
+	case *ssa.Alloc:
+		typ := in.Type().(*types.Pointer).Elem()
+		setReg(f, in, ref(s.alloc(typ, in.Pos(), 0)))
+	case *ssa.Phi:
+		from := f.fn.Blocks[f.prev]
+		for i, p := range in.Block().Preds {
+			if p == from && i < len(in.Edges) {
+				setReg(f, in, s.eval(f, in.Edges[i]))
+				return next, ""
+			}
+		}
+		setReg(f, in, s.unknown())
+	case *ssa.Jump:
+		x.jump(t, f, in.Block().Succs[0])
+		return moved, ""
+	case *ssa.If:
+		return x.branch(s, t, f, in)
+	case *ssa.BinOp:
+		setReg(f, in, s.binop(in.Op, s.eval(f, in.X), s.eval(f, in.Y)))
+	case *ssa.UnOp:
+		return x.unop(s, ti, f, in)
+	case *ssa.FieldAddr:
+		setReg(f, in, s.fieldAddr(s.eval(f, in.X), in.Field))
+	case *ssa.Field:
+		v := s.eval(f, in.X)
+		setReg(f, in, s.load(s.fieldAddr(v, in.Field)))
+	case *ssa.Store:
+		s.store(s.eval(f, in.Addr), s.eval(f, in.Val))
+	case *ssa.MakeChan:
+		x.makeChan(s, f, in)
+	case *ssa.MakeClosure:
+		v := value{k: vFunc, fn: in.Fn.(*ssa.Function)}
+		for _, b := range in.Bindings {
+			v.elems = append(v.elems, s.eval(f, b))
+		}
+		setReg(f, in, v)
+	case *ssa.MakeInterface:
+		v := s.eval(f, in.X)
+		if v.k == vRef {
+			v.typ = in.X.Type()
+		}
+		setReg(f, in, v)
+	case *ssa.ChangeType, *ssa.ChangeInterface:
+		setReg(f, in.(ssa.Value), s.eval(f, *instr.Operands(nil)[0]))
+	case *ssa.Convert:
+		v := s.eval(f, in.X)
+		if v.k != vInt || !isInteger(in.Type()) {
+			v = s.unknown()
+		}
+		setReg(f, in, v)
+	case *ssa.TypeAssert:
+		v := s.eval(f, in.X)
+		if in.CommaOk {
+			v = value{k: vTuple, elems: []value{v, s.unknown()}}
+		}
+		setReg(f, in, v)
+	case *ssa.Extract:
+		v := s.eval(f, in.Tuple)
+		if v.k == vTuple && in.Index < len(v.elems) {
+			setReg(f, in, v.elems[in.Index])
+		} else {
+			setReg(f, in, s.unknown())
+		}
+	case *ssa.Slice, *ssa.MapUpdate, *ssa.IndexAddr, *ssa.Index:
+		// Elements of slices, arrays and maps are not tracked: what goes in
+		// escapes, what comes out is unknown.
+		for _, op := range instr.Operands(nil) {
+			if *op != nil {
+				s.escape(s.eval(f, *op))
+			}
+		}
+		if v, ok := instr.(ssa.Value); ok {
+			setReg(f, v, s.unknown())
+		}
+	case *ssa.Next:
+		setReg(f, in, value{k: vTuple, elems: []value{s.unknown(), s.unknown(), s.unknown()}})
+	case *ssa.Lookup:
+		if in.CommaOk {
+			setReg(f, in, value{k: vTuple, elems: []value{s.unknown(), s.unknown()}})
+		} else {
+			setReg(f, in, s.unknown())
+		}
+	case *ssa.Send:
+		t.op = &operation{kind: opComm, pos: in.Pos(), blocking: true, reg: -1, form: formSend,
+			cases: []selCase{{send: true, ch: s.eval(f, in.Chan), val: s.eval(f, in.X)}}}
+		t.status = tAtOp
+		f.pc++
+		return stop, ""
+	case *ssa.Select:
+		op := &operation{kind: opComm, pos: in.Pos(), blocking: in.Blocking, reg: f.info.idx[in], form: formSelect}
+		for _, st := range in.States {
+			c := selCase{send: st.Dir == types.SendOnly, ch: s.eval(f, st.Chan)}
+			if c.send {
+				c.val = s.eval(f, st.Send)
+			}
+			op.cases = append(op.cases, c)
+		}
+		t.op, t.status = op, tAtOp
+		f.pc++
+		return stop, ""
+	case *ssa.Go:
+		x.spawn(s, f, in)
+	case *ssa.Defer:
+		f.defers = append(f.defers, x.deferOf(s, f, &in.Call, in.Pos()))
+	case *ssa.RunDefers:
+		if n := len(f.defers); n > 0 {
+			d := f.defers[n-1]
+			f.defers = f.defers[:n-1]
+			return x.callValue(s, ti, d.callee, d.method, d.args, -1, d.pos, false)
+		}
+	case *ssa.Return:
+		return x.ret(s, ti, f, in)
+	case *ssa.Panic:
+		return prune, ""
+	case *ssa.Call:
+		return x.call(s, ti, f, in)
+	default:
+		if v, ok := instr.(ssa.Value); ok {
+			setReg(f, v, s.unknown())
+		}
+	}
+	return next, ""
+}
+
+// isInteger reports whether t is an integer type.
+func isInteger(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsInteger != 0
+}
+
+// branch executes an If: a known condition picks its successor, an unknown
+// one takes the outcome remembered for it or forks.
+func (x *search) branch(s *state, t *thread, f *frame, in *ssa.If) (outcome, string) {
+	c := s.eval(f, in.Cond)
+	succ := in.Block().Succs
+	if c.k == vBool {
+		if c.n != 0 {
+			x.jump(t, f, succ[0])
+		} else {
+			x.jump(t, f, succ[1])
+		}
+		return moved, ""
+	}
+	key := condKey(c)
+	if key == "?" {
+		key = "s" // never happens for booleans; keeps the fork well-formed
+	}
+	if s.memo == nil {
+		s.memo = map[string]bool{}
+	}
+	base, neg := key, false
+	if len(base) > 0 && base[0] == '!' {
+		base, neg = base[1:], true
+	}
+	if v, ok := s.memo[base]; ok {
+		if v != neg {
+			x.jump(t, f, succ[0])
+		} else {
+			x.jump(t, f, succ[1])
+		}
+		return moved, ""
+	}
+	return fork, base
+}
+
+// unop executes a unary operation; a receive stops the thread.
+func (x *search) unop(s *state, ti int, f *frame, in *ssa.UnOp) (outcome, string) {
+	v := s.eval(f, in.X)
+	switch in.Op {
+	case token.ARROW:
+		t := s.threads[ti]
+		op := &operation{kind: opComm, pos: in.Pos(), blocking: true, reg: f.info.idx[in], form: formRecv,
+			cases: []selCase{{ch: v}}}
+		if in.CommaOk {
+			op.form = formRecvOk
+			op.isRange = in.Pos() == token.NoPos || isRangeRecv(in)
+		}
+		t.op, t.status = op, tAtOp
+		f.pc++
+		return stop, ""
+	case token.MUL:
+		setReg(f, in, s.load(v))
+	case token.NOT:
+		switch v.k {
+		case vBool:
+			setReg(f, in, boolVal(v.n == 0))
+		case vUnknown:
+			setReg(f, in, value{k: vUnknown, key: not(condKey(v))})
+		default:
+			setReg(f, in, s.unknown())
+		}
+	case token.SUB:
+		if v.k == vInt {
+			setReg(f, in, intVal(-v.n))
+		} else {
+			setReg(f, in, s.unknown())
+		}
+	default:
+		setReg(f, in, s.unknown())
+	}
+	return next, ""
+}
+
+// isRangeRecv reports whether a comma-ok receive is a range loop's: its
+// ok result is the only thing tested, by the block's If.
+func isRangeRecv(in *ssa.UnOp) bool {
+	refs := in.Referrers()
+	if refs == nil {
+		return false
+	}
+	for _, r := range *refs {
+		if e, ok := r.(*ssa.Extract); ok && e.Index == 1 {
+			for _, rr := range *e.Referrers() {
+				if _, ok := rr.(*ssa.If); ok && rr.Block() == in.Block() {
+					return in.Parent().Syntax() != nil && isRangePos(in)
+				}
+			}
+		}
+	}
+	return false
+}
+
+// isRangePos reports whether the receive is positioned at a range clause:
+// go/ssa gives a range loop's receive the position of the range keyword's
+// statement rather than an arrow. Without syntax we cannot tell, so this
+// is conservative and only affects wording.
+func isRangePos(in *ssa.UnOp) bool { return false }
+
+// makeChan makes a channel object.
+func (x *search) makeChan(s *state, f *frame, in *ssa.MakeChan) {
+	size := s.eval(f, in.Size)
+	o := &object{k: oChan, made: in.Pos()}
+	if size.k == vInt && size.n >= 0 && size.n <= 1<<20 {
+		o.cap = int(size.n)
+	} else {
+		o.escaped = true // unknown capacity: we cannot tell when it blocks
+	}
+	setReg(f, in, ref(s.newObject(o)))
+}
+
+// ret returns from the top frame: deferred calls first, then the results
+// go to the caller; a goroutine whose last frame returns is done, and what
+// the scope's own function returns escapes to its caller.
+func (x *search) ret(s *state, ti int, f *frame, in *ssa.Return) (outcome, string) {
+	t := s.threads[ti]
+	if n := len(f.defers); n > 0 {
+		d := f.defers[n-1]
+		f.defers = f.defers[:n-1]
+		return x.callValue(s, ti, d.callee, d.method, d.args, -1, d.pos, false)
+	}
+	var res value
+	switch len(in.Results) {
+	case 0:
+	case 1:
+		res = s.eval(f, in.Results[0])
+	default:
+		res = value{k: vTuple}
+		for _, r := range in.Results {
+			res.elems = append(res.elems, s.eval(f, r))
+		}
+	}
+	t.frames = t.frames[:len(t.frames)-1]
+	if len(t.frames) == 0 {
+		if t.root {
+			s.escape(res)
+		}
+		t.status, t.endPos = tDone, in.Pos()
+		if t.endPos == token.NoPos {
+			t.endPos = f.fn.Pos()
+		}
+		return stop, ""
+	}
+	caller := t.frames[len(t.frames)-1]
+	if f.result >= 0 {
+		caller.regs[f.result] = res
+	}
+	if !f.deferred {
+		caller.pc++
+	}
+	return moved, ""
+}

@@ -1,0 +1,313 @@
+package engine
+
+import (
+	"go/token"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// A search explores the goroutines of one scope.
+type search struct {
+	cfg     *Config
+	prog    *ssa.Program
+	pkg     *ssa.Package
+	root    *ssa.Function
+	infos   map[*ssa.Function]*fnInfo
+	visited map[uint64]bool
+	h       hasher
+	stats   Stats
+	out     bool // the state budget ran out
+	found   map[stuckKey]*Stuck
+	std     map[*ssa.Package]bool // memo of isStd, shared by the package's searches
+}
+
+// stuckKey identifies a stuck goroutine: where it started and where it
+// waits.
+type stuckKey struct {
+	goPos, op token.Pos
+	entry     *ssa.Function
+}
+
+// newSearch prepares the search of scope root.
+func newSearch(cfg *Config, root *ssa.Function, infos map[*ssa.Function]*fnInfo, std map[*ssa.Package]bool) *search {
+	return &search{cfg: cfg, prog: root.Prog, pkg: root.Pkg, root: root, infos: infos,
+		visited: map[uint64]bool{}, h: hasher{ids: map[*ssa.Function]uint64{}}, found: map[stuckKey]*Stuck{}, std: std}
+}
+
+// run explores the scope from its entry, with unknown parameters and free
+// variables.
+func (x *search) run() {
+	s := &state{memo: map[string]bool{}}
+	fn := x.root
+	args := make([]value, len(fn.Params))
+	for i := range args {
+		args[i] = s.unknown()
+	}
+	binds := make([]value, len(fn.FreeVars))
+	for i := range binds {
+		binds[i] = s.unknown()
+	}
+	s.threads = []*thread{{frames: []*frame{x.newFrame(fn, binds, args, -1)}, entry: fn, root: true}}
+	x.explore(s)
+	x.stats.Scopes++
+	if x.out {
+		x.stats.OutOfBudget++
+		clear(x.found) // a partial search reports nothing
+	}
+}
+
+// explore runs every running thread of s to its next operation and
+// searches from each state that results.
+func (x *search) explore(s *state) {
+	if x.out {
+		return
+	}
+	for ti, t := range s.threads {
+		if t.status == tRunning {
+			for _, n := range x.runThread(s, ti) {
+				x.explore(n)
+			}
+			return
+		}
+	}
+	x.step(s)
+}
+
+// step searches from a state in which every thread waits at an operation,
+// is done or has been given up.
+func (x *search) step(s *state) {
+	if x.stats.States >= x.cfg.MaxStates {
+		x.out = true
+		return
+	}
+	h := x.h.hash(s)
+	if x.visited[h] {
+		return
+	}
+	x.visited[h] = true
+	x.stats.States++
+	if parts := x.components(s); len(parts) > 1 {
+		// Goroutines that share no object cannot affect each other: each
+		// group is searched alone instead of interleaving them all.
+		for _, p := range parts {
+			x.step(p)
+		}
+		return
+	}
+	trs := s.enabled()
+	if !slices.ContainsFunc(trs, transition.isInternal) {
+		x.check(s)
+	}
+	for _, tr := range trs {
+		if n := x.apply(s, tr); n != nil {
+			x.explore(n)
+		}
+	}
+}
+
+// components splits s into states holding groups of threads that reach
+// disjoint objects, when there are several; finished threads stay in each,
+// as witnesses.
+func (x *search) components(s *state) []*state {
+	var live []int
+	for ti, t := range s.threads {
+		if t.status != tDone {
+			live = append(live, ti)
+		}
+	}
+	if len(live) < 2 {
+		return nil
+	}
+	parent := make([]int, len(s.threads))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	owner := map[int]int{}
+	for _, ti := range live {
+		seen := map[int]bool{}
+		s.threadReach(s.threads[ti], seen)
+		for id := range seen {
+			if o, ok := owner[id]; ok {
+				parent[find(ti)] = find(o)
+			} else {
+				owner[id] = ti
+			}
+		}
+	}
+	groups := map[int][]int{}
+	var order []int
+	for _, ti := range live {
+		r := find(ti)
+		if _, ok := groups[r]; !ok {
+			order = append(order, r)
+		}
+		groups[r] = append(groups[r], ti)
+	}
+	if len(order) < 2 {
+		return nil
+	}
+	var out []*state
+	for _, r := range order {
+		p := s.clone()
+		keep := map[int]bool{}
+		for _, ti := range groups[r] {
+			keep[ti] = true
+		}
+		all := p.threads
+		p.threads = nil
+		for ti, t := range all {
+			if keep[ti] || t.status == tDone {
+				p.threads = append(p.threads, t)
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// check records the goroutines stuck in s, a state in which no operation
+// within the scope can proceed: a goroutine waiting on objects that no
+// goroutine still able to move (given up, or waiting on something outside
+// the scope) can reach, and that did not escape, waits forever.
+func (x *search) check(s *state) {
+	helped := map[int]bool{}
+	for id, o := range s.heap {
+		if o.escaped {
+			helped[id] = true
+		}
+	}
+	live := make([]bool, len(s.threads))
+	for ti, t := range s.threads {
+		if t.status == tHavoc || t.status == tAtOp && x.waitsOutside(s, t.op) {
+			live[ti] = true
+			s.threadReach(t, helped)
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for ti, t := range s.threads {
+			if live[ti] || t.status != tAtOp {
+				continue
+			}
+			if x.touches(s, t.op, helped) {
+				live[ti] = true
+				s.threadReach(t, helped)
+				changed = true
+			}
+		}
+	}
+	for ti, t := range s.threads {
+		if live[ti] || t.status != tAtOp {
+			continue
+		}
+		x.record(s, ti)
+	}
+}
+
+// waitsOutside reports whether op may be completed by code outside the
+// scope: it names an unknown or escaped object.
+func (x *search) waitsOutside(s *state, op *operation) bool {
+	if op.kind == opComm {
+		for _, c := range op.cases {
+			if tg, _ := s.targetOf(c.ch, oChan); tg == tgtEnv {
+				return true
+			}
+		}
+		return false
+	}
+	tg, _ := s.targetOf(op.x, oMutex, oRWMutex, oWaitGroup, oCond)
+	return tg == tgtEnv
+}
+
+// touches reports whether op names one of the objects in set; for a Cond,
+// its lock too.
+func (x *search) touches(s *state, op *operation, set map[int]bool) bool {
+	seen := map[int]bool{}
+	for _, v := range op.objs() {
+		s.reach(v, seen)
+	}
+	for id := range seen {
+		if set[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// record adds thread ti of s, stuck, to the findings, with its witness.
+func (x *search) record(s *state, ti int) {
+	t := s.threads[ti]
+	op := t.op
+	kind := kindOf(s, op)
+	if t.root && kind == NoCases {
+		return // select {} in the scope's own function: it means to block
+	}
+	key := stuckKey{t.goPos, op.pos, t.entry}
+	if _, ok := x.found[key]; ok {
+		return
+	}
+	st := &Stuck{Scope: x.root, Go: t.goPos, Entry: t.entry, Op: op.pos, Kind: kind}
+	for _, v := range op.objs() {
+		if v.k == vRef && v.f < 0 && v.n >= 0 && int(v.n) < len(s.heap) {
+			if m := s.heap[v.n].made; m.IsValid() {
+				st.Made = m
+				break
+			}
+		}
+	}
+	for ui, u := range s.threads {
+		if ui == ti {
+			continue
+		}
+		switch u.status {
+		case tDone:
+			if u.endPos.IsValid() {
+				st.Witness = append(st.Witness, Event{Pos: u.endPos, What: Returned, Go: u.goPos})
+			}
+		case tAtOp:
+			st.Witness = append(st.Witness, Event{Pos: u.op.pos, What: Blocked, Go: u.goPos})
+		}
+	}
+	x.found[key] = st
+}
+
+// kindOf classifies the operation a stuck thread waits on.
+func kindOf(s *state, op *operation) Kind {
+	switch op.kind {
+	case opComm:
+		if len(op.cases) == 0 {
+			return NoCases
+		}
+		if len(op.cases) == 1 && op.form != formSelect {
+			if tg, _ := s.targetOf(op.cases[0].ch, oChan); tg == tgtNil {
+				return NilChan
+			}
+			if op.cases[0].send {
+				return Send
+			}
+			if op.isRange {
+				return Range
+			}
+			return Recv
+		}
+		return Select
+	case opLock:
+		return Lock
+	case opRLock:
+		return RLock
+	case opWgWait:
+		return WaitGroup
+	case opCondWait:
+		return Cond
+	}
+	return Other
+}

@@ -1,0 +1,315 @@
+package engine
+
+import (
+	"encoding/binary"
+	"go/token"
+	"go/types"
+	"hash/fnv"
+	"slices"
+
+	"golang.org/x/tools/go/ssa"
+)
+
+// vkind is the kind of an abstract value.
+type vkind uint8
+
+const (
+	vUnknown vkind = iota // anything; n is a symbol id, key a condition
+	vInt                  // a known integer, in n
+	vBool                 // a known boolean, n is 0 or 1
+	vNil                  // the nil of any type
+	vRef                  // a pointer to object n, field f (-1: the whole object)
+	vFunc                 // a function of the package, with bindings in elems
+	vTuple                // the result of a multi-value instruction, in elems
+	vBuiltin              // a modelled library function (a cancel func), object n
+)
+
+// A value is the abstract value of an SSA register.
+type value struct {
+	k     vkind
+	f     int32 // field of a vRef
+	n     int64
+	key   string        // vUnknown: the canonical condition it stands for, if any
+	fn    *ssa.Function // vFunc
+	typ   types.Type    // dynamic type of a vRef held in an interface
+	elems []value       // vTuple elements, vFunc bindings
+}
+
+// unknown is a value about which nothing is known and that is never tested
+// twice: each gets its own symbol.
+func (s *state) unknown() value {
+	s.nextSym++
+	return value{k: vUnknown, n: s.nextSym}
+}
+
+func intVal(n int64) value { return value{k: vInt, n: n} }
+
+func boolVal(b bool) value {
+	if b {
+		return value{k: vBool, n: 1}
+	}
+	return value{k: vBool}
+}
+
+func ref(obj int) value { return value{k: vRef, n: int64(obj), f: -1} }
+
+// okind is the kind of a heap object.
+type okind uint8
+
+const (
+	oStruct okind = iota // fields; also a plain cell (one field)
+	oChan
+	oMutex
+	oRWMutex
+	oWaitGroup
+	oCond
+	oContext
+)
+
+// An object is one allocation made while exploring a scope.
+type object struct {
+	k okind
+	// escaped: code the engine does not see may hold the object; any
+	// operation on it may complete, and no wait on it is reported.
+	escaped bool
+	// always: a receive always completes (a timer or a context with a
+	// deadline).
+	always bool
+	made   token.Pos
+	typ    types.Type // the allocated type (struct objects)
+	fields []value    // struct fields; chan buffer; cond: [L]; context: [done]
+	// chan: capacity, closed; mutex: locked; rwmutex: writer, readers,
+	// pending writers; waitgroup: counter.
+	cap, count, pend int
+	closed           bool
+}
+
+// A frame is one activation of a function of the package.
+type frame struct {
+	fn     *ssa.Function
+	info   *fnInfo
+	block  int // current block index
+	prev   int // predecessor block index, for phis
+	pc     int // instruction index in block
+	regs   []value
+	defers []deferred
+	loops  []uint8 // back edges taken, per block
+	// result: the register of the caller receiving this call's value,
+	// or -1.
+	result int
+	// deferred: a deferred call, after which the caller stays at its
+	// RunDefers or Return to run the next one.
+	deferred bool
+}
+
+// A deferred call, evaluated at the defer statement.
+type deferred struct {
+	callee value
+	method *types.Func // invoke mode: the method
+	args   []value
+	pos    token.Pos
+}
+
+// thread states.
+const (
+	tRunning = iota // runs until its next operation on a shared object
+	tAtOp           // stopped at op
+	tDone           // returned
+	tHavoc          // passed a bound: may do anything with what it reaches
+)
+
+// A thread is a goroutine of the scope; thread 0 is the scope's function.
+type thread struct {
+	status int
+	frames []*frame
+	op     *operation // tAtOp: the pending operation
+	goPos  token.Pos  // the go statement that started it (NoPos for thread 0)
+	entry  *ssa.Function
+	endPos token.Pos // tDone: where it returned; tHavoc: where it gave up
+	root   bool      // the scope's own function: what it returns escapes
+	steps  int
+}
+
+// A state is a global state of the search: threads and heap.
+type state struct {
+	threads []*thread
+	heap    []*object
+	nextSym int64
+	// memo holds the outcome chosen for each symbolic condition, so that a
+	// condition tested twice takes the same branch.
+	memo map[string]bool
+}
+
+// clone copies s deeply enough that a step on the copy leaves s intact:
+// frames and objects are copied, operations are immutable.
+func (s *state) clone() *state {
+	c := &state{nextSym: s.nextSym, threads: make([]*thread, len(s.threads)), heap: make([]*object, len(s.heap))}
+	for i, t := range s.threads {
+		t2 := *t
+		t2.frames = make([]*frame, len(t.frames))
+		for j, f := range t.frames {
+			f2 := *f
+			f2.regs = slices.Clone(f.regs)
+			f2.defers = slices.Clone(f.defers)
+			f2.loops = slices.Clone(f.loops)
+			t2.frames[j] = &f2
+		}
+		c.threads[i] = &t2
+	}
+	for i, o := range s.heap {
+		o2 := *o
+		o2.fields = slices.Clone(o.fields)
+		c.heap[i] = &o2
+	}
+	if s.memo != nil {
+		c.memo = make(map[string]bool, len(s.memo))
+		for k, v := range s.memo {
+			c.memo[k] = v
+		}
+	}
+	return c
+}
+
+// newObject adds an object to the heap and returns its id.
+func (s *state) newObject(o *object) int {
+	s.heap = append(s.heap, o)
+	return len(s.heap) - 1
+}
+
+// hasher serialises states for the visited set.
+type hasher struct {
+	buf []byte
+	ids map[*ssa.Function]uint64
+}
+
+func (h *hasher) u(x uint64) { h.buf = binary.AppendUvarint(h.buf, x) }
+
+func (h *hasher) i(x int64) { h.buf = binary.AppendVarint(h.buf, x) }
+
+func (h *hasher) fnID(fn *ssa.Function) uint64 {
+	if fn == nil {
+		return 0
+	}
+	id, ok := h.ids[fn]
+	if !ok {
+		id = uint64(len(h.ids) + 1)
+		h.ids[fn] = id
+	}
+	return id
+}
+
+func (h *hasher) val(v value) {
+	h.u(uint64(v.k))
+	h.i(v.n)
+	h.i(int64(v.f))
+	h.buf = append(h.buf, v.key...)
+	h.u(h.fnID(v.fn))
+	h.u(uint64(len(v.elems)))
+	for _, e := range v.elems {
+		h.val(e)
+	}
+}
+
+// hash returns a digest of s. Two states with one digest are treated as one:
+// a collision can only hide executions, never invent one, so a finding never
+// rests on it.
+func (h *hasher) hash(s *state) uint64 {
+	h.buf = h.buf[:0]
+	for _, t := range s.threads {
+		h.u(uint64(t.status))
+		if t.op != nil {
+			h.u(uint64(t.op.kind))
+			h.u(uint64(t.op.pos))
+			h.u(uint64(t.op.stage))
+		}
+		h.u(uint64(len(t.frames)))
+		for _, f := range t.frames {
+			h.u(h.fnID(f.fn))
+			h.u(uint64(f.block))
+			h.u(uint64(f.prev))
+			h.u(uint64(f.pc))
+			for _, r := range f.regs {
+				h.val(r)
+			}
+			h.u(uint64(len(f.defers)))
+			h.buf = append(h.buf, f.loops...)
+		}
+	}
+	for _, o := range s.heap {
+		h.u(uint64(o.k))
+		h.u(uint64(o.count))
+		h.u(uint64(o.pend))
+		if o.closed {
+			h.u(1)
+		}
+		if o.escaped {
+			h.u(2)
+		}
+		for _, f := range o.fields {
+			h.val(f)
+		}
+	}
+	keys := make([]string, 0, len(s.memo))
+	for k, v := range s.memo {
+		if v {
+			k += "+"
+		}
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		h.buf = append(h.buf, k...)
+	}
+	f := fnv.New64a()
+	f.Write(h.buf)
+	return f.Sum64()
+}
+
+// reach adds to seen the objects reachable from v.
+func (s *state) reach(v value, seen map[int]bool) {
+	switch v.k {
+	case vRef, vBuiltin:
+		id := int(v.n)
+		if id < 0 || id >= len(s.heap) || seen[id] {
+			return
+		}
+		seen[id] = true
+		for _, f := range s.heap[id].fields {
+			s.reach(f, seen)
+		}
+	case vFunc, vTuple:
+		for _, e := range v.elems {
+			s.reach(e, seen)
+		}
+	}
+}
+
+// threadReach returns the objects thread t can reach: from its registers,
+// its deferred calls and its pending operation.
+func (s *state) threadReach(t *thread, seen map[int]bool) {
+	for _, f := range t.frames {
+		for _, r := range f.regs {
+			s.reach(r, seen)
+		}
+		for _, d := range f.defers {
+			s.reach(d.callee, seen)
+			for _, a := range d.args {
+				s.reach(a, seen)
+			}
+		}
+	}
+	if t.op != nil {
+		for _, v := range t.op.objs() {
+			s.reach(v, seen)
+		}
+	}
+}
+
+// escape marks every object reachable from v as escaped.
+func (s *state) escape(v value) {
+	seen := map[int]bool{}
+	s.reach(v, seen)
+	for id := range seen {
+		s.heap[id].escaped = true
+	}
+}
