@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"io"
 	"go/token"
 	"reflect"
 	"slices"
@@ -18,16 +20,19 @@ const Name = "engine"
 // Config bounds the search. The zero value is not useful; start from
 // DefaultConfig.
 type Config struct {
-	MaxStates int // states per scope; past it the scope reports nothing
+	MaxStates int // states and forks per scope; past it the scope reports nothing
 	LoopBound int // back edges per loop header and frame before a thread is given up
 	MaxDepth  int // frames per goroutine: deeper calls are unknown code
 	MaxSteps  int // instructions between two operations before a thread is given up
 	MaxBlocks int // larger functions are unknown code
+	// Trace, when set, receives one line per scope searched: its name and
+	// counters (for scripts/enginebench).
+	Trace io.Writer
 }
 
 // DefaultConfig returns the bounds used by the passes.
 func DefaultConfig() Config {
-	return Config{MaxStates: 20000, LoopBound: 3, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 300}
+	return Config{MaxStates: 10000, LoopBound: 3, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 300}
 }
 
 // New returns an engine analyzer with the given bounds.
@@ -105,6 +110,7 @@ type Stuck struct {
 type Stats struct {
 	Scopes      int // functions searched
 	States      int // states visited
+	Forks       int // branches on unknown conditions
 	OutOfBudget int // scopes abandoned at the state budget
 	Havoc       int // threads given up at a bound
 	Goroutines  int // goroutines started in the searches
@@ -151,10 +157,16 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 	std := map[*ssa.Package]bool{}
 	for _, fn := range roots(ssaRes.SrcFuncs) {
 		x := newSearch(cfg, fn, infos, std)
+		if cfg.Trace != nil {
+			fmt.Fprintf(cfg.Trace, "engine: searching %s\n", fn)
+		}
 		if !lint.Guard(Name, pass.Pkg.Path(), fn, x.run) {
 			continue // a crash: the scope is unknown
 		}
 		addStats(&res.Stats, x.stats)
+		if cfg.Trace != nil {
+			fmt.Fprintf(cfg.Trace, "engine: %s: %+v found=%d\n", fn, x.stats, len(x.found))
+		}
 		for k, st := range x.found {
 			if !seen[k] {
 				seen[k] = true
@@ -175,6 +187,7 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 func addStats(a *Stats, b Stats) {
 	a.Scopes += b.Scopes
 	a.States += b.States
+	a.Forks += b.Forks
 	a.OutOfBudget += b.OutOfBudget
 	a.Havoc += b.Havoc
 	a.Goroutines += b.Goroutines

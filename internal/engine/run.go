@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"go/ast"
 	"go/token"
 	"go/types"
 
@@ -11,11 +12,11 @@ import (
 type outcome uint8
 
 const (
-	next   outcome = iota // go on with the next instruction
-	moved                 // the thread's position was set (jump, call, return)
-	stop                  // the thread stopped: at an operation, done or havoc
-	prune                 // the program ends here (panic, os.Exit): drop the branch
-	fork                  // a branch on an unknown condition: see forkKey
+	next  outcome = iota // go on with the next instruction
+	moved                // the thread's position was set (jump, call, return)
+	stop                 // the thread stopped: at an operation, done or havoc
+	prune                // the program ends here (panic, os.Exit): drop the branch
+	fork                 // a branch on an unknown condition: see forkKey
 )
 
 // runThread runs thread ti of s, which it may modify, to its next
@@ -54,7 +55,12 @@ func (x *search) runThread(s *state, ti int) []*state {
 				s = nil
 			case fork:
 				// Both outcomes of an unknown condition, remembered so that
-				// the same condition tested again agrees.
+				// the same condition tested again agrees. Forks count
+				// against the state budget.
+				x.stats.Forks++
+				if x.spent() {
+					return nil
+				}
 				s2 := s.clone()
 				s.memo[key] = true
 				s2.memo[key] = false
@@ -118,7 +124,12 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 	case *ssa.If:
 		return x.branch(s, t, f, in)
 	case *ssa.BinOp:
-		setReg(f, in, s.binop(in.Op, s.eval(f, in.X), s.eval(f, in.Y)))
+		a, b := s.eval(f, in.X), s.eval(f, in.Y)
+		if v, ok := assumeNonNil(in, a, b); ok {
+			setReg(f, in, v)
+			return next, ""
+		}
+		setReg(f, in, s.binop(in.Op, a, b))
 	case *ssa.UnOp:
 		return x.unop(s, ti, f, in)
 	case *ssa.FieldAddr:
@@ -368,7 +379,7 @@ func (x *search) ret(s *state, ti int, f *frame, in *ssa.Return) (outcome, strin
 		}
 		t.status, t.endPos = tDone, in.Pos()
 		if t.endPos == token.NoPos {
-			t.endPos = f.fn.Pos()
+			t.endPos = closingBrace(f.fn)
 		}
 		return stop, ""
 	}
@@ -380,4 +391,38 @@ func (x *search) ret(s *state, ti int, f *frame, in *ssa.Return) (outcome, strin
 		caller.pc++
 	}
 	return moved, ""
+}
+
+// closingBrace returns the position of the closing brace of fn's body, where
+// a function without a return statement returns.
+func closingBrace(fn *ssa.Function) token.Pos {
+	switch n := fn.Syntax().(type) {
+	case *ast.FuncDecl:
+		if n.Body != nil {
+			return n.Body.Rbrace
+		}
+	case *ast.FuncLit:
+		return n.Body.Rbrace
+	}
+	return fn.Pos()
+}
+
+// assumeNonNil decides a comparison of an unknown pointer, channel, map or
+// function with nil: it is taken as not nil. Such tests are mostly
+// defensive, and the branch where a value from outside is nil (a nil
+// channel that blocks, a call that panics) is where a model invents bugs;
+// following only the other branch loses executions, never invents one.
+// Interfaces (errors) are not decided: both outcomes are real.
+func assumeNonNil(in *ssa.BinOp, a, b value) (value, bool) {
+	if in.Op != token.EQL && in.Op != token.NEQ {
+		return value{}, false
+	}
+	if !(a.k == vNil && b.k == vUnknown || b.k == vNil && a.k == vUnknown) {
+		return value{}, false
+	}
+	switch in.X.Type().Underlying().(type) {
+	case *types.Pointer, *types.Chan, *types.Map, *types.Signature:
+		return boolVal(in.Op == token.NEQ), true
+	}
+	return value{}, false
 }

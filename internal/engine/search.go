@@ -63,10 +63,34 @@ func (x *search) explore(s *state) {
 	if x.out {
 		return
 	}
+	if parts := x.components(s); len(parts) > 1 {
+		// Goroutines that share no object cannot affect each other: each
+		// group is searched alone instead of interleaving them all.
+		for _, p := range parts {
+			x.explore(p)
+		}
+		return
+	}
 	for ti, t := range s.threads {
 		if t.status == tRunning {
-			for _, n := range x.runThread(s, ti) {
+			ns := x.runThread(s, ti)
+			for i, n := range ns {
+				ns[i] = nil // let the state go once searched
 				x.explore(n)
+			}
+			return
+		}
+		if t.status == tAtOp && x.outsideOnly(s, t.op) {
+			// An operation only on what code outside the scope holds does
+			// not interleave with the scope's: complete it now (each way
+			// it can). Dropping the executions in which it never
+			// completes loses findings, never invents one.
+			for _, tr := range s.enabled() {
+				if tr.t == ti {
+					if n := x.apply(s, tr); n != nil {
+						x.explore(n)
+					}
+				}
 			}
 			return
 		}
@@ -74,11 +98,30 @@ func (x *search) explore(s *state) {
 	x.step(s)
 }
 
+// outsideOnly reports whether every object op names is unknown or escaped.
+func (x *search) outsideOnly(s *state, op *operation) bool {
+	if op.kind == opComm {
+		if len(op.cases) == 0 {
+			return false
+		}
+		for _, c := range op.cases {
+			if tg, _ := s.targetOf(c.ch, oChan); tg != tgtEnv {
+				return false
+			}
+		}
+		return true
+	}
+	if op.kind == opCancel {
+		return false
+	}
+	tg, _ := s.targetOf(op.x, oChan, oMutex, oRWMutex, oWaitGroup, oCond)
+	return tg == tgtEnv
+}
+
 // step searches from a state in which every thread waits at an operation,
 // is done or has been given up.
 func (x *search) step(s *state) {
-	if x.stats.States >= x.cfg.MaxStates {
-		x.out = true
+	if x.spent() {
 		return
 	}
 	h := x.h.hash(s)
@@ -87,14 +130,6 @@ func (x *search) step(s *state) {
 	}
 	x.visited[h] = true
 	x.stats.States++
-	if parts := x.components(s); len(parts) > 1 {
-		// Goroutines that share no object cannot affect each other: each
-		// group is searched alone instead of interleaving them all.
-		for _, p := range parts {
-			x.step(p)
-		}
-		return
-	}
 	trs := s.enabled()
 	if !slices.ContainsFunc(trs, transition.isInternal) {
 		x.check(s)
@@ -104,6 +139,14 @@ func (x *search) step(s *state) {
 			x.explore(n)
 		}
 	}
+}
+
+// spent reports whether the scope's budget is used up, and marks it so.
+func (x *search) spent() bool {
+	if x.stats.States+x.stats.Forks >= x.cfg.MaxStates {
+		x.out = true
+	}
+	return x.out
 }
 
 // components splits s into states holding groups of threads that reach

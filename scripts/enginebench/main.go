@@ -16,6 +16,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/multichecker"
@@ -25,21 +27,35 @@ import (
 
 // main runs the two reporting analyzers.
 func main() {
-	multichecker.Main(reporter("unguardedsend", true), reporter("noexit", false))
+	cfg := engine.DefaultConfig()
+	if os.Getenv("ENGINEBENCH_STATS") == "1" {
+		cfg.Trace = os.Stderr
+	}
+	if path := os.Getenv("ENGINEBENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			// multichecker.Main exits without returning: stop the profile
+			// from a timer instead.
+			go func() {
+				time.Sleep(10 * time.Second)
+				pprof.StopCPUProfile()
+				f.Close()
+			}()
+		}
+	}
+	eng := engine.New(cfg)
+	multichecker.Main(reporter(eng, "unguardedsend", true), reporter(eng, "noexit", false))
 }
 
 // reporter returns an analyzer named name that reports the engine's stuck
 // sends (sends true) or its other stuck waits.
-func reporter(name string, sends bool) *analysis.Analyzer {
+func reporter(eng *analysis.Analyzer, name string, sends bool) *analysis.Analyzer {
 	return &analysis.Analyzer{
 		Name:     name,
 		Doc:      "report the goroutines the interaction engine finds stuck",
-		Requires: []*analysis.Analyzer{engine.Analyzer},
+		Requires: []*analysis.Analyzer{eng},
 		Run: func(pass *analysis.Pass) (any, error) {
-			res := pass.ResultOf[engine.Analyzer].(*engine.Result)
-			if sends && os.Getenv("ENGINEBENCH_STATS") == "1" {
-				fmt.Fprintf(os.Stderr, "%s: %+v\n", pass.Pkg.Path(), res.Stats)
-			}
+			res := pass.ResultOf[eng].(*engine.Result)
 			for _, st := range res.Stuck {
 				if (st.Kind == engine.Send) != sends || !st.Op.IsValid() {
 					continue

@@ -1,0 +1,87 @@
+package engine_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/goroutinelint/goroutinelint/internal/engine"
+)
+
+// writeGenerated writes a package with one function that makes n channels
+// and starts n goroutines, each sending its token on a shared channel and
+// then waiting on its own, and returns the GOPATH root holding it. Which
+// goroutines the spawner serves first is an interleaving choice, so the
+// states number in the millions.
+func writeGenerated(t testing.TB, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("package gen\n\nfunc fanIn() {\n\tout := make(chan int)\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\tc%d := make(chan int)\n", i)
+	}
+	for i := range n {
+		fmt.Fprintf(&b, "\tgo func() {\n\t\tout <- %d\n\t\t<-c%d\n\t}()\n", i, i)
+	}
+	b.WriteString("\tfor i := 0; i < 3; i++ {\n\t\t<-out\n\t}\n}\n")
+	root := t.TempDir()
+	dir := filepath.Join(root, "src", "gen")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gen.go"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// statsOf runs an engine with cfg on the generated package and returns its
+// counters.
+func statsOf(t testing.TB, root string, cfg engine.Config) engine.Stats {
+	eng := engine.New(cfg)
+	var stats engine.Stats
+	a := &analysis.Analyzer{
+		Name:     "enginestats",
+		Doc:      "collect the engine's counters",
+		Requires: []*analysis.Analyzer{eng},
+		Run: func(pass *analysis.Pass) (any, error) {
+			stats = pass.ResultOf[eng].(*engine.Result).Stats
+			return nil, nil
+		},
+	}
+	analysistest.Run(t, root, a, "gen")
+	return stats
+}
+
+// TestBudget checks that the search of a package with hundreds of
+// goroutines and channels stops at its state budget, a counter, and
+// reports nothing for the scope it could not finish.
+func TestBudget(t *testing.T) {
+	t.Parallel()
+	root := writeGenerated(t, 200)
+	cfg := engine.DefaultConfig()
+	cfg.MaxStates = 2000
+	st := statsOf(t, root, cfg)
+	if st.OutOfBudget != 1 {
+		t.Errorf("OutOfBudget = %d, want 1 (stats %+v)", st.OutOfBudget, st)
+	}
+	if got := st.States + st.Forks; got > cfg.MaxStates {
+		t.Errorf("states+forks = %d, more than the budget %d", got, cfg.MaxStates)
+	}
+	if st.Goroutines < 200 {
+		t.Errorf("Goroutines = %d, want the 200 the function starts", st.Goroutines)
+	}
+}
+
+// BenchmarkBudget measures a search that runs to its default budget.
+func BenchmarkBudget(b *testing.B) {
+	root := writeGenerated(b, 200)
+	for b.Loop() {
+		statsOf(b, root, engine.DefaultConfig())
+	}
+}

@@ -1,0 +1,60 @@
+// Package correlated holds bugs that correlated branches make impossible:
+// the engine must stay silent.
+package correlated
+
+import "errors"
+
+func try() error { return errors.New("x") }
+
+// ok: one error tested by both sides.
+func sameErr() {
+	ch := make(chan int)
+	err := try()
+	go func() {
+		if err != nil {
+			return
+		}
+		ch <- 1 // ok: the spawner receives when err is nil
+	}()
+	if err == nil {
+		<-ch // ok: the goroutine sends when err is nil
+	}
+}
+
+// ok: the same comparison written twice.
+func sameCompare(n int) {
+	ch := make(chan int)
+	go func() {
+		if n > 0 {
+			ch <- n // ok: received under n > 0
+		}
+	}()
+	if 0 < n {
+		<-ch // ok: sent under n > 0
+	}
+}
+
+// ok: a constant decides the loop: three sends, three receives.
+func constLoop() {
+	ch := make(chan int)
+	for i := 0; i < 3; i++ {
+		go func() {
+			ch <- i // ok: three receives
+		}()
+	}
+	for i := 0; i < 3; i++ {
+		<-ch
+	}
+}
+
+// ok: a flag set before the goroutine starts.
+func flagSet() {
+	ch := make(chan int)
+	wait := true
+	go func() {
+		ch <- 1 // ok: wait is true
+	}()
+	if wait {
+		<-ch
+	}
+}

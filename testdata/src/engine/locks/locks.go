@@ -1,0 +1,146 @@
+// Package locks holds waits on sync primitives.
+package locks
+
+import (
+	"sync"
+)
+
+// A lock taken twice.
+func doubleLock() {
+	var mu sync.Mutex
+	go func() {
+		mu.Lock()
+		mu.Lock() // want "lock blocks forever"
+	}()
+}
+
+// ok: lock, defer unlock.
+func lockUnlock(n int) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock() // ok: released by each holder
+			defer mu.Unlock()
+		}()
+	}
+	wg.Wait() // ok: both goroutines call Done
+}
+
+// A goroutine blocked on a channel while it holds the lock its partner
+// needs to receive.
+func lockAndChan() {
+	var mu sync.Mutex
+	ch := make(chan int)
+	go func() {
+		mu.Lock() // want "lock blocks forever"
+		ch <- 1   // want "send blocks forever"
+		mu.Unlock()
+	}()
+	go func() {
+		mu.Lock() // want "lock blocks forever"
+		<-ch      // want "receive blocks forever"
+		mu.Unlock()
+	}()
+}
+
+// Wait when a path skips Done.
+func skipDone(fail bool) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		if fail {
+			return
+		}
+		wg.Done()
+	}()
+	wg.Wait() // want "waitgroup blocks forever"
+}
+
+// ok: defer wg.Done.
+func deferDone(fail bool) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if fail {
+			return
+		}
+	}()
+	wg.Wait() // ok: Done on every path
+}
+
+// Add counts more goroutines than start.
+func addTooMany() {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+	}()
+	wg.Wait() // want "waitgroup blocks forever"
+}
+
+type queue struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	items int
+}
+
+// A Cond waiter with nobody to signal.
+func condNoSignal() {
+	q := &queue{}
+	q.cond = sync.NewCond(&q.mu)
+	go func() {
+		q.mu.Lock()
+		for q.items == 0 {
+			q.cond.Wait() // want "cond blocks forever"
+		}
+		q.mu.Unlock()
+	}()
+}
+
+// ok: a broadcaster after the change.
+func condBroadcast() {
+	q := &queue{}
+	q.cond = sync.NewCond(&q.mu)
+	go func() {
+		q.mu.Lock()
+		for q.items == 0 {
+			q.cond.Wait() // ok: the spawner broadcasts after adding
+		}
+		q.mu.Unlock()
+	}()
+	q.mu.Lock()
+	q.items++
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
+
+// RLock recursion with a writer waiting.
+type store struct {
+	mu sync.RWMutex
+}
+
+func (s *store) get() {
+	s.mu.RLock()
+	s.inner()
+	s.mu.RUnlock()
+}
+
+func (s *store) inner() {
+	s.mu.RLock() // want "rlock blocks forever"
+	s.mu.RUnlock()
+}
+
+func (s *store) set() {
+	s.mu.Lock() // want "lock blocks forever"
+	s.mu.Unlock()
+}
+
+func rlockRecursion() {
+	s := &store{}
+	go s.get()
+	go s.set()
+}
