@@ -105,6 +105,10 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 		}
 		return done(s.unknown())
 	}
+	if isWaitGroupGo(fn) && len(args) == 2 {
+		x.waitGroupGo(s, fn, args[0], args[1], pos)
+		return done(value{})
+	}
 	if r, handled := x.model(s, fn, args, done, pending); handled {
 		return r, ""
 	}
@@ -268,9 +272,79 @@ func (x *search) model(s *state, fn *ssa.Function, args []value, done func(value
 	case "sync.NewCond":
 		id := s.newObject(&object{k: oCond, fields: []value{arg(0)}})
 		return r(done(ref(id)))
+	case "sync/atomic.LoadInt32", "sync/atomic.LoadInt64", "sync/atomic.LoadUint32", "sync/atomic.LoadUint64":
+		return r(done(s.load(arg(0))))
+	case "sync/atomic.StoreInt32", "sync/atomic.StoreInt64", "sync/atomic.StoreUint32", "sync/atomic.StoreUint64":
+		s.store(arg(0), arg(1))
+		return r(done(value{}))
+	case "sync/atomic.AddInt32", "sync/atomic.AddInt64", "sync/atomic.AddUint32", "sync/atomic.AddUint64":
+		v := s.binop(token.ADD, s.load(arg(0)), arg(1))
+		s.store(arg(0), v)
+		return r(done(v))
+	case "sync/atomic.CompareAndSwapInt32", "sync/atomic.CompareAndSwapInt64", "sync/atomic.CompareAndSwapUint32", "sync/atomic.CompareAndSwapUint64":
+		eq := s.binop(token.EQL, s.load(arg(0)), arg(1))
+		if eq.k != vBool {
+			s.store(arg(0), s.unknown())
+			return r(done(s.unknown()))
+		}
+		if eq.n != 0 {
+			s.store(arg(0), arg(2))
+		}
+		return r(done(eq))
 	case "(*sync.Mutex).TryLock", "(*sync.RWMutex).TryLock", "(*sync.RWMutex).TryRLock":
 		s.escape(arg(0))
 		return r(done(s.unknown()))
+	}
+	if strings.HasPrefix(name, "(*sync/atomic.") {
+		return x.atomicMethod(s, name, args, done)
+	}
+	return 0, false
+}
+
+// atomicMethod models the methods of sync/atomic's Int32, Int64, Uint32,
+// Uint64 and Bool on their value field, so that a flag set by one
+// goroutine is seen by another.
+func (x *search) atomicMethod(s *state, name string, args []value, done func(value) (outcome, string)) (outcome, bool) {
+	if len(args) == 0 || args[0].k != vRef || args[0].f >= 0 {
+		return 0, false
+	}
+	o := s.heap[args[0].n]
+	if o.k != oStruct || len(o.fields) == 0 || !isStruct(o.typ) {
+		return 0, false
+	}
+	cell := value{k: vRef, n: args[0].n, f: int32(len(o.fields) - 1)}
+	_, method, _ := strings.Cut(name, ").")
+	r := func(o outcome, _ string) (outcome, bool) { return o, true }
+	arg := func(i int) value {
+		if i < len(args) {
+			return args[i]
+		}
+		return s.unknown()
+	}
+	switch method {
+	case "Load":
+		return r(done(s.load(cell)))
+	case "Store":
+		s.store(cell, arg(1))
+		return r(done(value{}))
+	case "Add":
+		v := s.binop(token.ADD, s.load(cell), arg(1))
+		s.store(cell, v)
+		return r(done(v))
+	case "Swap":
+		old := s.load(cell)
+		s.store(cell, arg(1))
+		return r(done(old))
+	case "CompareAndSwap":
+		eq := s.binop(token.EQL, s.load(cell), arg(1))
+		if eq.k != vBool {
+			s.store(cell, s.unknown())
+			return r(done(s.unknown()))
+		}
+		if eq.n != 0 {
+			s.store(cell, arg(2))
+		}
+		return r(done(eq))
 	}
 	return 0, false
 }
@@ -320,6 +394,32 @@ func (x *search) spawn(s *state, f *frame, in *ssa.Go) {
 		return
 	}
 	nt.frames = []*frame{x.newFrame(fn, bindings, args, -1)}
+	s.threads = append(s.threads, nt)
+	x.stats.Goroutines++
+}
+
+// isWaitGroupGo reports whether fn is sync.WaitGroup.Go.
+func isWaitGroupGo(fn *ssa.Function) bool {
+	obj, ok := fn.Object().(*types.Func)
+	return ok && obj.FullName() == "(*sync.WaitGroup).Go"
+}
+
+// waitGroupGo models wg.Go(f): Add(1), done at once, then a goroutine
+// running f with a deferred Done.
+func (x *search) waitGroupGo(s *state, goFn *ssa.Function, wg, f value, pos token.Pos) {
+	tg, id := s.targetOf(wg, oWaitGroup)
+	doneFn := x.prog.LookupMethod(goFn.Signature.Recv().Type(), nil, "Done")
+	fn, bindings, _ := x.resolve(s, f, nil, nil)
+	nt := &thread{goPos: pos, entry: fn}
+	if tg != tgtObj || doneFn == nil || fn == nil || x.isStd(fn) || !x.inlinable(nt, fn) {
+		s.escape(wg)
+		s.escape(f)
+		return
+	}
+	s.heap[id].count++
+	fr := x.newFrame(fn, bindings, nil, -1)
+	fr.defers = []deferred{{callee: value{k: vFunc, fn: doneFn}, args: []value{wg}, pos: pos}}
+	nt.frames = []*frame{fr}
 	s.threads = append(s.threads, nt)
 	x.stats.Goroutines++
 }

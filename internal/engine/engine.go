@@ -205,8 +205,13 @@ func roots(funcs []*ssa.Function) []*ssa.Function {
 				case *ssa.Go:
 					spawns[fn] = true
 				case ssa.CallInstruction:
-					if c := in.Common().StaticCallee(); c != nil && c.Pkg == fn.Pkg {
+					c := in.Common().StaticCallee()
+					switch {
+					case c == nil:
+					case c.Pkg == fn.Pkg:
 						calls[fn] = append(calls[fn], c)
+					case isWaitGroupGo(c):
+						spawns[fn] = true
 					}
 				}
 			}

@@ -286,7 +286,7 @@ func (x *search) unop(s *state, ti int, f *frame, in *ssa.UnOp) (outcome, string
 			cases: []selCase{{ch: v}}}
 		if in.CommaOk {
 			op.form = formRecvOk
-			op.isRange = in.Pos() == token.NoPos || isRangeRecv(in)
+			op.isRange = isRangeRecv(in)
 		}
 		t.op, t.status = op, tAtOp
 		f.pc++
@@ -314,30 +314,9 @@ func (x *search) unop(s *state, ti int, f *frame, in *ssa.UnOp) (outcome, string
 	return next, ""
 }
 
-// isRangeRecv reports whether a comma-ok receive is a range loop's: its
-// ok result is the only thing tested, by the block's If.
-func isRangeRecv(in *ssa.UnOp) bool {
-	refs := in.Referrers()
-	if refs == nil {
-		return false
-	}
-	for _, r := range *refs {
-		if e, ok := r.(*ssa.Extract); ok && e.Index == 1 {
-			for _, rr := range *e.Referrers() {
-				if _, ok := rr.(*ssa.If); ok && rr.Block() == in.Block() {
-					return in.Parent().Syntax() != nil && isRangePos(in)
-				}
-			}
-		}
-	}
-	return false
-}
-
-// isRangePos reports whether the receive is positioned at a range clause:
-// go/ssa gives a range loop's receive the position of the range keyword's
-// statement rather than an arrow. Without syntax we cannot tell, so this
-// is conservative and only affects wording.
-func isRangePos(in *ssa.UnOp) bool { return false }
+// isRangeRecv reports whether a comma-ok receive is a range loop's: go/ssa
+// puts it at the head of a block it names rangechan.loop.
+func isRangeRecv(in *ssa.UnOp) bool { return in.Block().Comment == "rangechan.loop" }
 
 // makeChan makes a channel object.
 func (x *search) makeChan(s *state, f *frame, in *ssa.MakeChan) {

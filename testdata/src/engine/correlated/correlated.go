@@ -2,7 +2,10 @@
 // the engine must stay silent.
 package correlated
 
-import "errors"
+import (
+	"errors"
+	"sync/atomic"
+)
 
 func try() error { return errors.New("x") }
 
@@ -57,4 +60,30 @@ func flagSet() {
 	if wait {
 		<-ch
 	}
+}
+
+// ok: an atomic flag set before the goroutine starts decides its send.
+func atomicFlag() {
+	var waiting atomic.Bool
+	ch := make(chan int)
+	waiting.Store(true)
+	go func() {
+		if waiting.Load() {
+			ch <- 1
+		}
+	}()
+	<-ch // ok: the goroutine sees the flag set
+}
+
+// ok: the same with the function form.
+func atomicInt() {
+	var state int32
+	ch := make(chan int)
+	atomic.StoreInt32(&state, 1)
+	go func() {
+		if atomic.LoadInt32(&state) == 1 {
+			ch <- 1
+		}
+	}()
+	<-ch // ok: the goroutine sees state 1
 }

@@ -144,3 +144,25 @@ func rlockRecursion() {
 	go s.get()
 	go s.set()
 }
+
+// WaitGroup.Go: a worker blocked on a channel keeps Wait waiting.
+func waitGroupGo() {
+	var wg sync.WaitGroup
+	ch := make(chan int)
+	wg.Go(func() {
+		<-ch // want "receive blocks forever"
+	})
+	wg.Wait() // want "waitgroup blocks forever"
+	close(ch)
+}
+
+// ok: the channel is closed before Wait.
+func waitGroupGoClosed() {
+	var wg sync.WaitGroup
+	ch := make(chan int)
+	wg.Go(func() {
+		<-ch // ok: closed before Wait
+	})
+	close(ch)
+	wg.Wait() // ok: the worker returns
+}
