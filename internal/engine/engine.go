@@ -2,8 +2,8 @@ package engine
 
 import (
 	"fmt"
-	"io"
 	"go/token"
+	"io"
 	"reflect"
 	"slices"
 
