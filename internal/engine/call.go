@@ -386,7 +386,7 @@ func (x *search) spawn(s *state, f *frame, in *ssa.Go) {
 	callee := x.calleeOf(s, f, cc)
 	fn, bindings, args := x.resolve(s, callee, cc.Method, args)
 	nt := &thread{goPos: in.Pos(), entry: fn}
-	if fn == nil || x.isStd(fn) || !x.inlinable(nt, fn) {
+	if fn == nil || x.isStd(fn) || !x.inlinable(nt, fn) || len(s.threads) >= x.cfg.MaxThreads {
 		s.escape(callee)
 		for _, a := range args {
 			s.escape(a)
@@ -411,7 +411,7 @@ func (x *search) waitGroupGo(s *state, goFn *ssa.Function, wg, f value, pos toke
 	doneFn := x.prog.LookupMethod(goFn.Signature.Recv().Type(), nil, "Done")
 	fn, bindings, _ := x.resolve(s, f, nil, nil)
 	nt := &thread{goPos: pos, entry: fn}
-	if tg != tgtObj || doneFn == nil || fn == nil || x.isStd(fn) || !x.inlinable(nt, fn) {
+	if tg != tgtObj || doneFn == nil || fn == nil || x.isStd(fn) || !x.inlinable(nt, fn) || len(s.threads) >= x.cfg.MaxThreads {
 		s.escape(wg)
 		s.escape(f)
 		return

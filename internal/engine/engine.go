@@ -25,6 +25,9 @@ type Config struct {
 	MaxDepth  int // frames per goroutine: deeper calls are unknown code
 	MaxSteps  int // instructions between two operations before a thread is given up
 	MaxBlocks int // larger functions are unknown code
+	// MaxThreads bounds the goroutines of one execution; past it a go
+	// statement starts unknown code (what it is given escapes).
+	MaxThreads int
 	// Trace, when set, receives one line per scope searched: its name and
 	// counters (for scripts/enginebench).
 	Trace io.Writer
@@ -32,7 +35,7 @@ type Config struct {
 
 // DefaultConfig returns the bounds used by the passes.
 func DefaultConfig() Config {
-	return Config{MaxStates: 10000, LoopBound: 3, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 300}
+	return Config{MaxStates: 10000, LoopBound: 3, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 300, MaxThreads: 64}
 }
 
 // New returns an engine analyzer with the given bounds.
@@ -114,6 +117,7 @@ type Stats struct {
 	OutOfBudget int // scopes abandoned at the state budget
 	Havoc       int // threads given up at a bound
 	Goroutines  int // goroutines started in the searches
+	Depth       int // deepest path of a search
 }
 
 // Result is the engine's answer for one package.
@@ -191,6 +195,7 @@ func addStats(a *Stats, b Stats) {
 	a.OutOfBudget += b.OutOfBudget
 	a.Havoc += b.Havoc
 	a.Goroutines += b.Goroutines
+	a.Depth = max(a.Depth, b.Depth)
 }
 
 // roots returns the scopes to search: the functions that start goroutines,

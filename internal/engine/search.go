@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"go/token"
 	"slices"
 
@@ -18,6 +19,7 @@ type search struct {
 	h       hasher
 	stats   Stats
 	out     bool // the state budget ran out
+	depth   int  // current depth of the search
 	found   map[stuckKey]*Stuck
 	std     map[*ssa.Package]bool // memo of isStd, shared by the package's searches
 }
@@ -123,6 +125,21 @@ func (x *search) outsideOnly(s *state, op *operation) bool {
 func (x *search) step(s *state) {
 	if x.spent() {
 		return
+	}
+	x.depth++
+	defer func() { x.depth-- }()
+	if x.depth > x.stats.Depth {
+		x.stats.Depth = x.depth
+		if x.cfg.Trace != nil && x.depth%500 == 0 {
+			fmt.Fprintf(x.cfg.Trace, "engine: depth %d: %d threads, %d objects\n", x.depth, len(s.threads), len(s.heap))
+			for _, t := range s.threads {
+				if t.op != nil {
+					fmt.Fprintf(x.cfg.Trace, "  at %v %v\n", x.prog.Fset.Position(t.op.pos), t.op.kind)
+				} else {
+					fmt.Fprintf(x.cfg.Trace, "  status %d\n", t.status)
+				}
+			}
+		}
 	}
 	h := x.h.hash(s)
 	if x.visited[h] {
