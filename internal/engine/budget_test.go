@@ -66,6 +66,7 @@ func TestBudget(t *testing.T) {
 	root := writeGenerated(t, 200)
 	cfg := engine.DefaultConfig()
 	cfg.MaxStates = 2000
+	cfg.MaxThreads = 400
 	st := statsOf(t, root, cfg)
 	if st.OutOfBudget != 1 {
 		t.Errorf("OutOfBudget = %d, want 1 (stats %+v)", st.OutOfBudget, st)
@@ -81,7 +82,9 @@ func TestBudget(t *testing.T) {
 // BenchmarkBudget measures a search that runs to its default budget.
 func BenchmarkBudget(b *testing.B) {
 	root := writeGenerated(b, 200)
+	cfg := engine.DefaultConfig()
+	cfg.MaxThreads = 400
 	for b.Loop() {
-		statsOf(b, root, engine.DefaultConfig())
+		statsOf(b, root, cfg)
 	}
 }

@@ -21,8 +21,30 @@ func (x *search) call(s *state, ti int, f *frame, in *ssa.Call) (outcome, string
 	if i, ok := f.info.idx[in]; ok {
 		reg = i
 	}
+	if v, ok := lenOf(cc, args); ok {
+		if reg >= 0 {
+			f.regs[reg] = v
+		}
+		return next, ""
+	}
 	callee := x.calleeOf(s, f, cc)
 	return x.callValue(s, ti, callee, cc.Method, args, reg, in.Pos(), true)
+}
+
+// lenOf returns the length or capacity of an unknown slice, string or
+// array as a symbol of that value, so that two loops over the same slice
+// run as many times as each other. A map's length changes under one SSA
+// value, so it stays fresh.
+func lenOf(cc *ssa.CallCommon, args []value) (value, bool) {
+	b, ok := cc.Value.(*ssa.Builtin)
+	if !ok || b.Name() != "len" && b.Name() != "cap" || len(args) != 1 || args[0].k != vUnknown {
+		return value{}, false
+	}
+	switch cc.Args[0].Type().Underlying().(type) {
+	case *types.Slice, *types.Basic, *types.Array:
+		return value{k: vUnknown, key: b.Name() + "(" + condKey(args[0]) + ")"}, true
+	}
+	return value{}, false
 }
 
 // calleeOf evaluates the function a call or go statement calls; builtins
@@ -104,6 +126,15 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 			s.escape(a)
 		}
 		return done(s.unknown())
+	}
+	if isOnceDo(fn) && len(args) == 2 && args[0].k == vRef && args[0].f < 0 && s.heap[args[0].n].k == oStruct && !s.heap[args[0].n].escaped {
+		// sync.Once.Do runs f now, the first time only.
+		once := s.heap[args[0].n]
+		if once.count != 0 {
+			return done(value{})
+		}
+		once.count = 1
+		return x.callValue(s, ti, args[1], nil, nil, reg, pos, advance)
 	}
 	if isWaitGroupGo(fn) && len(args) == 2 {
 		x.waitGroupGo(s, fn, args[0], args[1], pos)
@@ -396,6 +427,12 @@ func (x *search) spawn(s *state, f *frame, in *ssa.Go) {
 	nt.frames = []*frame{x.newFrame(fn, bindings, args, -1)}
 	s.threads = append(s.threads, nt)
 	x.stats.Goroutines++
+}
+
+// isOnceDo reports whether fn is sync.Once.Do.
+func isOnceDo(fn *ssa.Function) bool {
+	obj, ok := fn.Object().(*types.Func)
+	return ok && obj.FullName() == "(*sync.Once).Do"
 }
 
 // isWaitGroupGo reports whether fn is sync.WaitGroup.Go.

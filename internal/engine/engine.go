@@ -63,15 +63,16 @@ const (
 	Recv           // a receive
 	Range          // the receive of a range over a channel
 	Select         // a select with no default
-	NilChan        // a send or receive on a nil channel
+	NilChan        // a receive on a nil channel
 	NoCases        // select {}
 	Lock           // sync.Mutex.Lock or sync.RWMutex.Lock
 	RLock          // sync.RWMutex.RLock
 	WaitGroup      // sync.WaitGroup.Wait
 	Cond           // sync.Cond.Wait
+	NilSend        // a send on a nil channel
 )
 
-var kindNames = [...]string{"other", "send", "receive", "range", "select", "nil channel", "select {}", "lock", "rlock", "waitgroup", "cond"}
+var kindNames = [...]string{"other", "send", "receive", "range", "select", "nil channel", "select {}", "lock", "rlock", "waitgroup", "cond", "nil channel send"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -178,6 +179,7 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 			}
 		}
 	}
+	res.Stuck = dropCovered(res.Stuck)
 	slices.SortFunc(res.Stuck, func(a, b *Stuck) int {
 		if a.Op != b.Op {
 			return int(a.Op - b.Op)
@@ -185,6 +187,20 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 		return int(a.Go - b.Go)
 	})
 	return res
+}
+
+// dropCovered drops the findings on a scope's own function waiting at an
+// operation where a goroutine of another scope is found stuck too: that
+// function is the goroutine's body, searched again as a scope of its own,
+// and one finding per stuck goroutine is enough.
+func dropCovered(all []*Stuck) []*Stuck {
+	spawned := map[token.Pos]bool{}
+	for _, s := range all {
+		if s.Go.IsValid() {
+			spawned[s.Op] = true
+		}
+	}
+	return slices.DeleteFunc(all, func(s *Stuck) bool { return !s.Go.IsValid() && spawned[s.Op] })
 }
 
 // addStats adds b to a.

@@ -285,6 +285,9 @@ func (x *search) apply(s *state, tr transition) *state {
 	s = s.clone()
 	t := s.threads[tr.t]
 	op := t.op
+	if tr.env && s.namesEscaped(op, tr.c) {
+		s.speculative = true
+	}
 	if op.kind == opComm {
 		x.applyComm(s, tr)
 		return s
@@ -482,4 +485,17 @@ func (x *search) finishComm(s *state, ti, c int, v, ok value) {
 		}
 		f.regs[op.reg] = value{k: vTuple, elems: elems}
 	}
+}
+
+// namesEscaped reports whether the case c of op (or op itself) acts on an
+// escaped object of the scope, rather than on a value never tracked.
+func (s *state) namesEscaped(op *operation, c int) bool {
+	v := op.x
+	if op.kind == opComm {
+		if c < 0 || c >= len(op.cases) {
+			return false
+		}
+		v = op.cases[c].ch
+	}
+	return v.k == vRef && v.n >= 0 && int(v.n) < len(s.heap) && s.heap[v.n].escaped
 }

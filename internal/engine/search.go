@@ -239,6 +239,9 @@ func (x *search) components(s *state) []*state {
 // goroutine still able to move (given up, or waiting on something outside
 // the scope) can reach, and that did not escape, waits forever.
 func (x *search) check(s *state) {
+	if s.speculative {
+		return
+	}
 	helped := map[int]bool{}
 	for id, o := range s.heap {
 		if o.escaped {
@@ -349,6 +352,9 @@ func kindOf(s *state, op *operation) Kind {
 		}
 		if len(op.cases) == 1 && op.form != formSelect {
 			if tg, _ := s.targetOf(op.cases[0].ch, oChan); tg == tgtNil {
+				if op.cases[0].send {
+					return NilSend
+				}
 				return NilChan
 			}
 			if op.cases[0].send {

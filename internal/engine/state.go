@@ -138,12 +138,18 @@ type state struct {
 	// memo holds the outcome chosen for each symbolic condition, so that a
 	// condition tested twice takes the same branch.
 	memo map[string]bool
+	// speculative: an operation completed here only because an object of
+	// the scope escaped (into a map, a slice, unknown code) and something
+	// outside might act on it. That something is often the scope's own code
+	// reaching the object by a path the engine lost, at a time the engine
+	// cannot know, so no finding rests on such a state.
+	speculative bool
 }
 
 // clone copies s deeply enough that a step on the copy leaves s intact:
 // frames and objects are copied, operations are immutable.
 func (s *state) clone() *state {
-	c := &state{nextSym: s.nextSym, threads: make([]*thread, len(s.threads)), heap: make([]*object, len(s.heap))}
+	c := &state{nextSym: s.nextSym, speculative: s.speculative, threads: make([]*thread, len(s.threads)), heap: make([]*object, len(s.heap))}
 	for i, t := range s.threads {
 		t2 := *t
 		t2.frames = make([]*frame, len(t.frames))

@@ -57,7 +57,7 @@ func reporter(eng *analysis.Analyzer, name string, sends bool) *analysis.Analyze
 		Run: func(pass *analysis.Pass) (any, error) {
 			res := pass.ResultOf[eng].(*engine.Result)
 			for _, st := range res.Stuck {
-				if (st.Kind == engine.Send) != sends || !st.Op.IsValid() {
+				if (st.Kind == engine.Send || st.Kind == engine.NilSend) != sends || !st.Op.IsValid() {
 					continue
 				}
 				d := analysis.Diagnostic{Pos: st.Op, Category: st.Kind.String(), Message: message(st)}

@@ -87,3 +87,16 @@ func atomicInt() {
 	}()
 	<-ch // ok: the goroutine sees state 1
 }
+
+// ok: two loops over the same slice run as many times as each other.
+func twoLoops(items []int) {
+	errc := make(chan error)
+	for range items {
+		go func() {
+			errc <- try()
+		}()
+	}
+	for range items {
+		<-errc // ok: one receive per sender
+	}
+}
