@@ -22,6 +22,9 @@ const Name = "engine"
 type Config struct {
 	MaxStates int // states and forks per scope; past it the scope reports nothing
 	LoopBound int // back edges per loop header and frame before a thread is given up
+	// QuietLoopBound is the bound for back edges of iterations that
+	// neither forked nor completed an operation.
+	QuietLoopBound int
 	MaxDepth  int // frames per goroutine: deeper calls are unknown code
 	MaxSteps  int // instructions between two operations before a thread is given up
 	MaxBlocks int // larger functions are unknown code
@@ -35,7 +38,7 @@ type Config struct {
 
 // DefaultConfig returns the bounds used by the passes.
 func DefaultConfig() Config {
-	return Config{MaxStates: 10000, LoopBound: 3, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 300, MaxThreads: 64}
+	return Config{MaxStates: 10000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 300, MaxThreads: 64}
 }
 
 // New returns an engine analyzer with the given bounds.

@@ -44,7 +44,7 @@ func (x *search) info(fn *ssa.Function) *fnInfo {
 // newFrame makes the frame of a call to fn.
 func (x *search) newFrame(fn *ssa.Function, bindings, args []value, result int) *frame {
 	in := x.info(fn)
-	f := &frame{fn: fn, info: in, regs: make([]value, in.n), loops: make([]uint8, len(fn.Blocks)), result: result}
+	f := &frame{fn: fn, info: in, regs: make([]value, in.n), loops: make([]uint8, len(fn.Blocks)), quietAt: make([]uint32, len(fn.Blocks)), quiet: make([]uint8, len(fn.Blocks)), result: result}
 	for i := range fn.Params {
 		if i < len(args) {
 			f.regs[i] = args[i]

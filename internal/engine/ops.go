@@ -284,6 +284,10 @@ func (x *search) apply(s *state, tr transition) *state {
 	}
 	s = s.clone()
 	t := s.threads[tr.t]
+	t.work++
+	if tr.u >= 0 {
+		s.threads[tr.u].work++
+	}
 	op := t.op
 	if tr.env && s.namesEscaped(op, tr.c) {
 		s.speculative = true

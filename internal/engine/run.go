@@ -61,6 +61,7 @@ func (x *search) runThread(s *state, ti int) []*state {
 				if x.spent() {
 					return nil
 				}
+				s.threads[ti].work++
 				s2 := s.clone()
 				s.memo[key] = true
 				s2.memo[key] = false
@@ -85,8 +86,20 @@ func (x *search) havoc(t *thread, pos token.Pos) {
 func (x *search) jump(t *thread, f *frame, succ *ssa.BasicBlock) {
 	from := f.fn.Blocks[f.block]
 	if succ.Dominates(from) {
-		f.loops[succ.Index]++
-		if int(f.loops[succ.Index]) > x.cfg.LoopBound {
+		h := succ.Index
+		if f.quietAt[h] == t.work && f.quiet[h] < 255 {
+			// Nothing forked or completed since the last back edge here.
+			f.quiet[h]++
+			if int(f.quiet[h]) > x.cfg.QuietLoopBound {
+				x.havoc(t, succ.Instrs[0].Pos())
+				return
+			}
+			f.prev, f.block, f.pc = f.block, h, 0
+			return
+		}
+		f.quietAt[h] = t.work
+		f.loops[h]++
+		if int(f.loops[h]) > x.cfg.LoopBound {
 			x.havoc(t, succ.Instrs[0].Pos())
 			return
 		}

@@ -94,6 +94,10 @@ type frame struct {
 	regs   []value
 	defers []deferred
 	loops  []uint8 // back edges taken, per block
+	// quiet: per block, the thread's work count when a back edge last
+	// reached it, and the back edges taken with no work in between.
+	quietAt []uint32
+	quiet   []uint8
 	// result: the register of the caller receiving this call's value,
 	// or -1.
 	result int
@@ -128,6 +132,10 @@ type thread struct {
 	endPos token.Pos // tDone: where it returned; tHavoc: where it gave up
 	root   bool      // the scope's own function: what it returns escapes
 	steps  int
+	// work counts the thread's forks and completed operations: a loop
+	// iteration that adds none is quiet, and quiet loops get a longer
+	// bound (a constant count of yields or arithmetic costs no states).
+	work uint32
 }
 
 // A state is a global state of the search: threads and heap.
@@ -158,6 +166,8 @@ func (s *state) clone() *state {
 			f2.regs = slices.Clone(f.regs)
 			f2.defers = slices.Clone(f.defers)
 			f2.loops = slices.Clone(f.loops)
+			f2.quietAt = slices.Clone(f.quietAt)
+			f2.quiet = slices.Clone(f.quiet)
 			t2.frames[j] = &f2
 		}
 		c.threads[i] = &t2
