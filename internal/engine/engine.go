@@ -25,9 +25,9 @@ type Config struct {
 	// QuietLoopBound is the bound for back edges of iterations that
 	// neither forked nor completed an operation.
 	QuietLoopBound int
-	MaxDepth  int // frames per goroutine: deeper calls are unknown code
-	MaxSteps  int // instructions between two operations before a thread is given up
-	MaxBlocks int // larger functions are unknown code
+	MaxDepth       int // frames per goroutine: deeper calls are unknown code
+	MaxSteps       int // instructions between two operations before a thread is given up
+	MaxBlocks      int // larger functions are unknown code
 	// MaxThreads bounds the goroutines of one execution; past it a go
 	// statement starts unknown code (what it is given escapes).
 	MaxThreads int
