@@ -21,6 +21,7 @@ const Name = "engine"
 // DefaultConfig.
 type Config struct {
 	MaxStates int // states and forks per scope; past it the scope reports nothing
+	MaxCells  int // values copied between states per scope; past it likewise
 	LoopBound int // back edges per loop header and frame before a thread is given up
 	// QuietLoopBound is the bound for back edges of iterations that
 	// neither forked nor completed an operation.
@@ -38,7 +39,7 @@ type Config struct {
 
 // DefaultConfig returns the bounds used by the passes.
 func DefaultConfig() Config {
-	return Config{MaxStates: 10000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 300, MaxThreads: 64}
+	return Config{MaxStates: 10000, MaxCells: 4000000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 200, MaxThreads: 64}
 }
 
 // New returns an engine analyzer with the given bounds.
@@ -118,6 +119,7 @@ type Stats struct {
 	Scopes      int // functions searched
 	States      int // states visited
 	Forks       int // branches on unknown conditions
+	Cells       int // values copied between states
 	OutOfBudget int // scopes abandoned at the state budget
 	Havoc       int // threads given up at a bound
 	Goroutines  int // goroutines started in the searches
@@ -211,6 +213,7 @@ func addStats(a *Stats, b Stats) {
 	a.Scopes += b.Scopes
 	a.States += b.States
 	a.Forks += b.Forks
+	a.Cells += b.Cells
 	a.OutOfBudget += b.OutOfBudget
 	a.Havoc += b.Havoc
 	a.Goroutines += b.Goroutines

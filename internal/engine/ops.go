@@ -282,7 +282,7 @@ func (x *search) apply(s *state, tr transition) *state {
 	if tr.panic {
 		return nil
 	}
-	s = s.clone()
+	s = x.clone(s)
 	t := s.threads[tr.t]
 	t.work++
 	if tr.u >= 0 {

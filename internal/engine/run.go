@@ -20,11 +20,11 @@ const (
 )
 
 // runThread runs thread ti of s, which it may modify, to its next
-// operation on shared objects, its end or a bound, and returns the
-// resulting states: several when it branched on unknown conditions, none
-// when every branch ended the program.
-func (x *search) runThread(s *state, ti int) []*state {
-	var out []*state
+// operation on shared objects, its end or a bound, and passes each
+// resulting state to emit as soon as it is reached: several when it
+// branched on unknown conditions, none when every branch ended the
+// program. Only the forks not yet followed are kept meanwhile.
+func (x *search) runThread(s *state, ti int, emit func(*state)) {
 	work := []*state{s}
 	for len(work) > 0 {
 		s := work[len(work)-1]
@@ -32,7 +32,7 @@ func (x *search) runThread(s *state, ti int) []*state {
 		for {
 			t := s.threads[ti]
 			if t.status != tRunning {
-				out = append(out, s)
+				emit(s)
 				break
 			}
 			t.steps++
@@ -59,10 +59,10 @@ func (x *search) runThread(s *state, ti int) []*state {
 				// against the state budget.
 				x.stats.Forks++
 				if x.spent() {
-					return nil
+					return
 				}
 				s.threads[ti].work++
-				s2 := s.clone()
+				s2 := x.clone(s)
 				s.memo[key] = true
 				s2.memo[key] = false
 				work = append(work, s2)
@@ -72,7 +72,6 @@ func (x *search) runThread(s *state, ti int) []*state {
 			}
 		}
 	}
-	return out
 }
 
 // havoc gives up on following t: it passed a bound, so it may do anything

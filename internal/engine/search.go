@@ -62,24 +62,20 @@ func (x *search) run() {
 // explore runs every running thread of s to its next operation and
 // searches from each state that results.
 func (x *search) explore(s *state) {
-	if x.out {
+	if x.spent() {
 		return
 	}
-	if parts := x.components(s); len(parts) > 1 {
+	if groups := x.components(s); len(groups) > 1 {
 		// Goroutines that share no object cannot affect each other: each
 		// group is searched alone instead of interleaving them all.
-		for _, p := range parts {
-			x.explore(p)
+		for _, g := range groups {
+			x.explore(x.project(s, g))
 		}
 		return
 	}
 	for ti, t := range s.threads {
 		if t.status == tRunning {
-			ns := x.runThread(s, ti)
-			for i, n := range ns {
-				ns[i] = nil // let the state go once searched
-				x.explore(n)
-			}
+			x.runThread(s, ti, x.explore)
 			return
 		}
 		if t.status == tAtOp && x.outsideOnly(s, t.op) {
@@ -158,18 +154,34 @@ func (x *search) step(s *state) {
 	}
 }
 
-// spent reports whether the scope's budget is used up, and marks it so.
+// clone copies s, counting the values copied against the budget.
+func (x *search) clone(s *state) *state {
+	c := s.clone()
+	for _, t := range c.threads {
+		for _, f := range t.frames {
+			x.stats.Cells += len(f.regs)
+		}
+	}
+	for _, o := range c.heap {
+		x.stats.Cells += 1 + len(o.fields)
+	}
+	x.stats.Cells += len(c.memo)
+	return c
+}
+
+// spent reports whether the scope's budget is used up, and marks it so:
+// states and forks, and the values copied, which bound memory and time
+// when states are large.
 func (x *search) spent() bool {
-	if x.stats.States+x.stats.Forks >= x.cfg.MaxStates {
+	if x.stats.States+x.stats.Forks >= x.cfg.MaxStates || x.stats.Cells >= x.cfg.MaxCells {
 		x.out = true
 	}
 	return x.out
 }
 
-// components splits s into states holding groups of threads that reach
-// disjoint objects, when there are several; finished threads stay in each,
-// as witnesses.
-func (x *search) components(s *state) []*state {
+// components returns the groups of unfinished threads of s that reach
+// disjoint objects, when there are several.
+func (x *search) components(s *state) [][]int {
 	var live []int
 	for ti, t := range s.threads {
 		if t.status != tDone {
@@ -215,23 +227,29 @@ func (x *search) components(s *state) []*state {
 	if len(order) < 2 {
 		return nil
 	}
-	var out []*state
-	for _, r := range order {
-		p := s.clone()
-		keep := map[int]bool{}
-		for _, ti := range groups[r] {
-			keep[ti] = true
-		}
-		all := p.threads
-		p.threads = nil
-		for ti, t := range all {
-			if keep[ti] || t.status == tDone {
-				p.threads = append(p.threads, t)
-			}
-		}
-		out = append(out, p)
+	out := make([][]int, len(order))
+	for i, r := range order {
+		out[i] = groups[r]
 	}
 	return out
+}
+
+// project returns a copy of s holding only the threads of group, and the
+// finished ones as witnesses.
+func (x *search) project(s *state, group []int) *state {
+	p := x.clone(s)
+	keep := map[int]bool{}
+	for _, ti := range group {
+		keep[ti] = true
+	}
+	all := p.threads
+	p.threads = nil
+	for ti, t := range all {
+		if keep[ti] || t.status == tDone {
+			p.threads = append(p.threads, t)
+		}
+	}
+	return p
 }
 
 // check records the goroutines stuck in s, a state in which no operation
