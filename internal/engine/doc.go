@@ -9,11 +9,3 @@
 // block forever, with the operation they wait on and a witness, for the
 // passes to report.
 package engine
-
-// Doc is the analyzer's documentation, the package comment above without
-// its first sentence, heading and "engine: " prefix.
-const Doc = `explore goroutine interleavings for waits that never end
-
-The analyzer reports nothing; its result lists the goroutines that can
-block forever, with the operation they wait on and a witness, for the
-passes to report.`

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	_ "embed"
 	"fmt"
 	"go/token"
 	"io"
@@ -16,6 +17,12 @@ import (
 
 // Name is the analyzer's name.
 const Name = "engine"
+
+//go:embed doc.go
+var docFile string
+
+// doc is the analyzer's documentation, taken from the package comment.
+var doc = lint.MustExtractDoc(docFile, Name)
 
 // Config bounds the search. The zero value is not useful; start from
 // DefaultConfig.
@@ -46,7 +53,7 @@ func DefaultConfig() Config {
 func New(cfg Config) *analysis.Analyzer {
 	return &analysis.Analyzer{
 		Name:       Name,
-		Doc:        Doc,
+		Doc:        doc,
 		URL:        "https://github.com/goroutinelint/goroutinelint#engine",
 		Requires:   []*analysis.Analyzer{buildssa.Analyzer},
 		ResultType: reflect.TypeFor[*Result](),

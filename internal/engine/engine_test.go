@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"fmt"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
@@ -35,10 +34,8 @@ func Test(t *testing.T) {
 	analysistest.Run(t, passtest.TestData(t), reporter(engine.DefaultConfig()), "engine/...")
 }
 
-// TestDoc checks that const Doc is the package comment.
+// TestDoc checks the analyzer's Doc, taken from the package comment.
 func TestDoc(t *testing.T) {
 	t.Parallel()
-	passtest.CheckDoc(t, "engine", engine.Doc)
+	passtest.CheckDoc(t, engine.Analyzer)
 }
-
-var _ = fmt.Sprint
