@@ -119,6 +119,9 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 		return done(s.unknown())
 	}
 	fn, bindings, args := x.resolve(s, callee, method, args)
+	if fn == nil && method != nil && noReturn[method.FullName()] {
+		return prune, "" // t.Fatal through testing.TB
+	}
 	if fn == nil {
 		// Unknown code: it may keep and use whatever it is given.
 		s.escape(callee)
@@ -404,6 +407,8 @@ var noReturn = map[string]bool{
 	"(*log.Logger).Panic": true, "(*log.Logger).Panicf": true, "(*log.Logger).Panicln": true,
 	"(*testing.common).FailNow": true, "(*testing.common).Fatal": true, "(*testing.common).Fatalf": true,
 	"(*testing.common).SkipNow": true, "(*testing.common).Skip": true, "(*testing.common).Skipf": true,
+	"(testing.TB).FailNow": true, "(testing.TB).Fatal": true, "(testing.TB).Fatalf": true,
+	"(testing.TB).SkipNow": true, "(testing.TB).Skip": true, "(testing.TB).Skipf": true,
 }
 
 // spawn starts the goroutine of a go statement; one running code the

@@ -291,8 +291,13 @@ func intOp(op token.Token, a, b int64) (value, bool) {
 	return value{}, false
 }
 
-// load reads through pointer p.
+// load reads through pointer p. Through an unknown pointer the value is
+// unknown, but the same one for the same pointer: two reads of b.jobs
+// agree (an execution in which they differ is only left out).
 func (s *state) load(p value) value {
+	if p.k == vUnknown {
+		return value{k: vUnknown, key: "*" + condKey(p)}
+	}
 	if p.k != vRef || p.n < 0 || int(p.n) >= len(s.heap) {
 		return s.unknown()
 	}
@@ -355,6 +360,9 @@ func (s *state) store(p, v value) {
 
 // fieldAddr returns the address of field i of the struct p points to.
 func (s *state) fieldAddr(p value, i int) value {
+	if p.k == vUnknown {
+		return value{k: vUnknown, key: "&" + condKey(p) + "." + strconv.Itoa(i)}
+	}
 	if p.k != vRef || p.n < 0 || int(p.n) >= len(s.heap) {
 		return s.unknown()
 	}

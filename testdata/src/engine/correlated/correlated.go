@@ -100,3 +100,18 @@ func twoLoops(items []int) {
 		<-errc // ok: one receive per sender
 	}
 }
+
+type batch struct{ jobs []string }
+
+// ok: a field read twice through an unknown receiver has one length.
+func (b *batch) counted() {
+	errc := make(chan error)
+	for i := 0; i < len(b.jobs); i++ {
+		go func() {
+			errc <- try()
+		}()
+	}
+	for range b.jobs {
+		<-errc // ok: one receive per sender
+	}
+}
