@@ -2,8 +2,8 @@
 // and reports each goroutine it finds stuck, so that the engine can be
 // scored on the leak benchmark before the passes use it:
 //
-//	go build -o /tmp/enginebench ./scripts/enginebench
-//	go run ./scripts/leakbench -lint /tmp/enginebench -v
+//	go build -o "$TMPDIR/enginebench" ./scripts/enginebench
+//	go run ./scripts/leakbench -lint "$TMPDIR/enginebench" -v
 //
 // A stuck send is reported under the name unguardedsend and every other
 // wait under noexit, at the blocked operation, with the go statement and
