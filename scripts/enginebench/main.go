@@ -9,8 +9,9 @@
 // wait under noexit, at the blocked operation, with the go statement and
 // where the object was made as related locations: the kinds and positions
 // leakbench scores. Run directly (enginebench ./...) it prints them.
-// With ENGINEBENCH_STATS=1 it prints the search's counters per package on
-// stderr.
+// With ENGINEBENCH_STATS=1 it prints the search's counters per scope on
+// stderr; ENGINEBENCH_CPUPROFILE=file writes a CPU profile of the first ten
+// seconds (the checker exits without returning).
 package main
 
 import (
