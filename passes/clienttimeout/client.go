@@ -73,6 +73,9 @@ func (c *checker) checkLiteral(lit *ast.CompositeLit) {
 		if c.hasInProcessTransport(lit) {
 			return // its transport answers in-process: no server to wait for
 		}
+		if c.hasHeaderTimeoutTransport(lit) {
+			return // the caller's transport, or a package default with a ResponseHeaderTimeout
+		}
 		if c.isBoundFallback(lit) {
 			return // a nil fallback where every request carries the caller's context
 		}

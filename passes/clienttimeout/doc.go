@@ -24,7 +24,9 @@
 // non-constant Timeout, a copy of another client, and a client handed to a
 // function that sets its Timeout (or to code the analysis cannot see) are not
 // reported. Nor is a client whose Transport is a type of its package that
-// answers in-process, nor a default or Timeout-less client used only as a nil
+// answers in-process, nor one whose Transport is either the caller's or a
+// package default *http.Transport with a ResponseHeaderTimeout (a server
+// that never answers fails after it), nor a default or Timeout-less client used only as a nil
 // fallback (if c == nil { c = http.DefaultClient }) in a function whose every
 // request carries its caller's context. Tests are left alone: _test.go files
 // and packages that exist for tests (a non-test file imports testing or

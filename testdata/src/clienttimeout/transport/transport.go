@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 )
 
 // canned answers every request with the same body.
@@ -99,4 +100,80 @@ func network(rt http.RoundTripper, f func(*http.Request) (*http.Response, error)
 		&http.Client{Transport: rt},                                    // want `http.Client has no Timeout`
 		&http.Client{Transport: &http.Transport{}},                     // want `http.Client has no Timeout`
 	}
+}
+
+// Options carries a caller's transport, which may be nil.
+type Options struct {
+	Transport http.RoundTripper
+}
+
+// headerTransport is the package default: a server that never answers
+// fails after the response-header timeout.
+func headerTransport() (*http.Transport, error) {
+	tr := &http.Transport{ResponseHeaderTimeout: time.Minute}
+	if tr.Proxy != nil {
+		return nil, errors.New("proxy set")
+	}
+	return tr, nil
+}
+
+// newTransport is a package variable holding the default's builder.
+var newTransport = func() (*http.Transport, error) {
+	return &http.Transport{ResponseHeaderTimeout: 30 * time.Second}, nil
+}
+
+// bareTransport is a package default with no response-header timeout.
+func bareTransport() *http.Transport {
+	return &http.Transport{IdleConnTimeout: time.Minute}
+}
+
+func callerOrDefault(opts *Options) (*http.Client, error) {
+	t := opts.Transport
+	if t == nil {
+		tr, err := headerTransport()
+		if err != nil {
+			return nil, err
+		}
+		t = tr
+	}
+	return &http.Client{Transport: t}, nil // ok: the caller's transport, or a default with a header timeout
+}
+
+func callerOrVar(rt http.RoundTripper) (*http.Client, error) {
+	if rt == nil {
+		tr, err := newTransport()
+		if err != nil {
+			return nil, err
+		}
+		rt = tr
+	}
+	return &http.Client{Transport: rt}, nil // ok: the default's builder sets a header timeout
+}
+
+func ownDefault() *http.Client {
+	return &http.Client{Transport: &http.Transport{ResponseHeaderTimeout: time.Minute}} // ok: a header timeout bounds the wait
+}
+
+func callerOrBare(opts Options) *http.Client {
+	t := opts.Transport
+	if t == nil {
+		t = bareTransport()
+	}
+	return &http.Client{Transport: t} // want `http.Client has no Timeout`
+}
+
+func callerOnly(opts *Options) *http.Client {
+	return &http.Client{Transport: opts.Transport} // want `http.Client has no Timeout`
+}
+
+func zeroHeader() *http.Client {
+	tr := &http.Transport{ResponseHeaderTimeout: 0}
+	return &http.Client{Transport: tr} // want `http.Client has no Timeout`
+}
+
+func callerOrDefaultTransport(rt http.RoundTripper) *http.Client {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	return &http.Client{Transport: rt} // want `http.Client has no Timeout`
 }
