@@ -79,6 +79,9 @@ func (c *checker) checkLiteral(lit *ast.CompositeLit) {
 		if c.isBoundFallback(lit) {
 			return // a nil fallback where every request carries the caller's context
 		}
+		if c.isUnreachableFallback(lit) {
+			return // a nil fallback for a field that is never nil
+		}
 		fix := c.timeoutFix(lit, zeroAt)
 		if state == timeoutZero {
 			c.reportf(lit.Type, categoryLiteral, fix, "http.Client Timeout is zero, which means none: %s", consequence)
@@ -156,6 +159,9 @@ func (c *checker) checkNew(call *ast.CallExpr) {
 	}
 	if c.isBoundFallback(call) {
 		return // a nil fallback where every request carries the caller's context
+	}
+	if c.isUnreachableFallback(call) {
+		return // a nil fallback for a field that is never nil
 	}
 	c.reportf(call, categoryLiteral, nil, "new(http.Client) has no Timeout: %s", consequence)
 	c.exportIfReturned(call.Lparen, allocElem(site.alloc))

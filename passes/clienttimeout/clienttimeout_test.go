@@ -19,7 +19,7 @@ func Test(t *testing.T) {
 	t.Parallel()
 	passtest.Run(t, fixtures, clienttimeout.New(clienttimeout.DefaultConfig()),
 		"clienttimeout/basic", "clienttimeout/negative", "clienttimeout/generics", "clienttimeout/directive",
-		"clienttimeout/indirect/...", "clienttimeout/testpkgs/...", "clienttimeout/facts/...", "clienttimeout/fallback", "clienttimeout/transport")
+		"clienttimeout/indirect/...", "clienttimeout/testpkgs/...", "clienttimeout/facts/...", "clienttimeout/fallback", "clienttimeout/transport", "clienttimeout/unreachable")
 }
 
 func TestSuggestedFixes(t *testing.T) {

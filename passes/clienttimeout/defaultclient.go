@@ -29,6 +29,9 @@ func (c *checker) checkDefaultClientUses(insp *inspector.Inspector) {
 		if name == "DefaultClient" && c.isBoundFallback(expr) {
 			continue // `if hc == nil { hc = http.DefaultClient }` where every request carries the caller's context
 		}
+		if name == "DefaultClient" && c.isUnreachableFallback(expr) {
+			continue // `if c.hc == nil { ... }` on a field that is never nil
+		}
 		if name == "DefaultClient" {
 			c.reportf(expr, categoryDefault, nil, "%s has no Timeout: %s", types.ExprString(expr), consequence)
 		} else {
