@@ -25,14 +25,14 @@
 // function that sets its Timeout (or to code the analysis cannot see) are not
 // reported. Nor is a client whose Transport is a type of its package that
 // answers in-process, nor one whose Transport is either the caller's or a
-// package default *http.Transport with a ResponseHeaderTimeout (a server
-// that never answers fails after it), nor a default or Timeout-less client used only as a nil
-// fallback (if c == nil { c = http.DefaultClient }) in a function whose every
-// request carries its caller's context, or on an unexported struct field
-// (if s.hc == nil { ... }) that the package never leaves nil. Tests are left alone: _test.go files
-// and packages that exist for tests (a non-test file imports testing or
-// starts an httptest server) are not reported unless -clienttimeout.tests is
-// set.
+// package default *http.Transport with a ResponseHeaderTimeout (a server that
+// never answers fails after it), nor a default or Timeout-less client used
+// only as a nil fallback (if c == nil { c = http.DefaultClient }) in a
+// function whose every request carries its caller's context, or on an
+// unexported struct field (if s.hc == nil { ... }) that the package never
+// leaves nil. Tests are left alone: _test.go files and packages that exist
+// for tests (a non-test file imports testing or starts an httptest server)
+// are not reported unless -clienttimeout.tests is set.
 //
 // WRONG:
 //
