@@ -102,8 +102,8 @@ func network(rt http.RoundTripper, f func(*http.Request) (*http.Response, error)
 	}
 }
 
-// Options carries a caller's transport, which may be nil.
-type Options struct {
+// Settings carries a caller's transport, which may be nil.
+type Settings struct {
 	Transport http.RoundTripper
 }
 
@@ -127,7 +127,7 @@ func bareTransport() *http.Transport {
 	return &http.Transport{IdleConnTimeout: time.Minute}
 }
 
-func callerOrDefault(opts *Options) (*http.Client, error) {
+func callerOrDefault(opts *Settings) (*http.Client, error) {
 	t := opts.Transport
 	if t == nil {
 		tr, err := headerTransport()
@@ -154,7 +154,7 @@ func ownDefault() *http.Client {
 	return &http.Client{Transport: &http.Transport{ResponseHeaderTimeout: time.Minute}} // ok: a header timeout bounds the wait
 }
 
-func callerOrBare(opts Options) *http.Client {
+func callerOrBare(opts Settings) *http.Client {
 	t := opts.Transport
 	if t == nil {
 		t = bareTransport()
@@ -162,7 +162,7 @@ func callerOrBare(opts Options) *http.Client {
 	return &http.Client{Transport: t} // want `http.Client has no Timeout`
 }
 
-func callerOnly(opts *Options) *http.Client {
+func callerOnly(opts *Settings) *http.Client {
 	return &http.Client{Transport: opts.Transport} // want `http.Client has no Timeout`
 }
 
