@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/ssa"
 )
 
@@ -46,11 +47,57 @@ func (c *checker) isUnreachableFallback(e ast.Node) bool {
 	if !ok || ifStmt.Body != body {
 		return false // not inside an if's body
 	}
-	named, field, ok := c.nilFieldTest(ifStmt.Cond)
+	named, field, ok := c.nilFieldTest(copiedField(c.pass.TypesInfo, parent.Parent().Parent(), ifStmt.Cond))
 	if !ok {
 		return false // not `x.f == nil` on an unexported field of this package
 	}
 	return c.literalsSetField(named, field) && c.storesNonNil(named, field, ifStmt)
+}
+
+// copiedField rewrites cond, `v == nil` where the statement just before the
+// if (at ifCur) is `v := x.f`, into `x.f == nil`: the local is the field's
+// value, read a moment before (`hc := s.hc; if hc == nil { hc = ... }`).
+// Any other condition is returned as it is.
+func copiedField(info *types.Info, ifCur inspector.Cursor, cond ast.Expr) ast.Expr {
+	bin, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || bin.Op != token.EQL {
+		return cond
+	}
+	id, ok := ast.Unparen(bin.X).(*ast.Ident)
+	other := bin.Y
+	if !ok {
+		if id, ok = ast.Unparen(bin.Y).(*ast.Ident); !ok {
+			return cond
+		}
+		other = bin.X
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok {
+		return cond // nil itself, or not a variable
+	}
+	block, ok := ifCur.Parent().Node().(*ast.BlockStmt)
+	if !ok {
+		return cond
+	}
+	for i, stmt := range block.List {
+		if stmt != ifCur.Node() || i == 0 {
+			continue
+		}
+		def, ok := block.List[i-1].(*ast.AssignStmt)
+		if !ok || def.Tok != token.DEFINE || len(def.Lhs) != 1 || len(def.Rhs) != 1 {
+			return cond // not `v := x.f` just before
+		}
+		lhs, ok := def.Lhs[0].(*ast.Ident)
+		if !ok || info.Defs[lhs] != v {
+			return cond // defines another variable
+		}
+		sel, ok := ast.Unparen(def.Rhs[0]).(*ast.SelectorExpr)
+		if !ok {
+			return cond
+		}
+		return &ast.BinaryExpr{X: sel, OpPos: bin.OpPos, Op: token.EQL, Y: other}
+	}
+	return cond
 }
 
 // nilFieldTest returns, for a condition `x.f == nil` or `nil == x.f`, the

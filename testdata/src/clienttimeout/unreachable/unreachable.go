@@ -39,6 +39,28 @@ func (s *Service) Fetch(url string) (*http.Response, error) {
 	return hc.Get(url)
 }
 
+// Copied reads the field into a local first, the fallback tests the local.
+func (s *Service) Copied(url string) (*http.Response, error) {
+	hc := s.hc
+	if hc == nil {
+		hc = http.DefaultClient // ok: the local is the field read just before, never nil
+	}
+	return hc.Get(url)
+}
+
+// CopiedEarlier reads the field, then does something else before the test:
+// only a read just before the if counts as the field.
+func (s *Service) CopiedEarlier(url string, other *Service) (*http.Response, error) {
+	hc := s.hc
+	if url == "" {
+		hc = other.hc
+	}
+	if hc == nil {
+		hc = http.DefaultClient // want `http.DefaultClient has no Timeout`
+	}
+	return hc.Get(url)
+}
+
 func (s *Service) Ensure() *http.Client {
 	if s.hc == nil {
 		s.hc = &http.Client{} // ok: unreachable, hc is never nil
