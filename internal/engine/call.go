@@ -42,7 +42,7 @@ func lenOf(cc *ssa.CallCommon, args []value) (value, bool) {
 	}
 	switch cc.Args[0].Type().Underlying().(type) {
 	case *types.Slice, *types.Basic, *types.Array:
-		return value{k: vUnknown, key: b.Name() + "(" + condKey(args[0]) + ")"}, true
+		return keyVal(b.Name() + "(" + condKey(args[0]) + ")"), true
 	}
 	return value{}, false
 }
@@ -51,7 +51,7 @@ func lenOf(cc *ssa.CallCommon, args []value) (value, bool) {
 // become a marker value.
 func (x *search) calleeOf(s *state, f *frame, cc *ssa.CallCommon) value {
 	if b, ok := cc.Value.(*ssa.Builtin); ok {
-		return value{k: vUnknown, key: "@" + b.Name()}
+		return keyVal("@" + b.Name())
 	}
 	return s.eval(f, cc.Value)
 }
@@ -69,17 +69,17 @@ func (x *search) deferOf(s *state, f *frame, cc *ssa.CallCommon, pos token.Pos) 
 // mode) runs and its arguments, or nil when unknown.
 func (x *search) resolve(s *state, callee value, method *types.Func, args []value) (*ssa.Function, []value, []value) {
 	if method != nil {
-		if callee.k != vRef || callee.typ == nil {
+		if callee.k != vRef || callee.typ() == nil {
 			return nil, nil, args
 		}
-		fn := x.prog.LookupMethod(callee.typ, method.Pkg(), method.Name())
+		fn := x.prog.LookupMethod(callee.typ(), method.Pkg(), method.Name())
 		if fn == nil {
 			return nil, nil, args
 		}
 		return fn, nil, append([]value{callee}, args...)
 	}
 	if callee.k == vFunc {
-		return callee.fn, callee.elems, args
+		return callee.fn(), callee.elems(), args
 	}
 	return nil, nil, args
 }
@@ -106,8 +106,8 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 		}
 		return stop, ""
 	}
-	if callee.k == vUnknown && strings.HasPrefix(callee.key, "@") {
-		return x.builtin(s, strings.TrimPrefix(callee.key, "@"), args, done, pending)
+	if callee.k == vUnknown && strings.HasPrefix(callee.key(), "@") {
+		return x.builtin(s, strings.TrimPrefix(callee.key(), "@"), args, done, pending)
 	}
 	if callee.k == vBuiltin {
 		return pending(&operation{kind: opCancel, x: callee})
@@ -393,7 +393,7 @@ func (x *search) withCancel(s *state, parent value, deadline bool) value {
 	}
 	chID := s.newObject(ch)
 	ctx := s.newObject(&object{k: oContext, fields: []value{ref(chID)}})
-	return value{k: vTuple, elems: []value{ref(ctx), {k: vBuiltin, n: int64(ctx)}}}
+	return tupleVal(ref(ctx), value{k: vBuiltin, n: int64(ctx)})
 }
 
 // noReturn lists the functions that end the program or the goroutine; a
@@ -460,7 +460,7 @@ func (x *search) waitGroupGo(s *state, goFn *ssa.Function, wg, f value, pos toke
 	}
 	s.heap[id].count++
 	fr := x.newFrame(fn, bindings, nil, -1)
-	fr.defers = []deferred{{callee: value{k: vFunc, fn: doneFn}, args: []value{wg}, pos: pos}}
+	fr.defers = []deferred{{callee: funcVal(doneFn, nil), args: []value{wg}, pos: pos}}
 	nt.frames = []*frame{fr}
 	s.threads = append(s.threads, nt)
 	x.stats.Goroutines++

@@ -64,7 +64,7 @@ func (s *state) eval(f *frame, v ssa.Value) value {
 	case *ssa.Const:
 		return constVal(v)
 	case *ssa.Function:
-		return value{k: vFunc, fn: v}
+		return funcVal(v, nil)
 	case *ssa.Global, *ssa.Builtin:
 		return s.unknown()
 	}
@@ -87,7 +87,7 @@ func constVal(c *ssa.Const) value {
 			return intVal(n)
 		}
 	}
-	return value{k: vUnknown, key: "c" + c.Value.ExactString()}
+	return keyVal("c" + c.Value.ExactString())
 }
 
 // zeroOf returns the zero value of t, for a new object's fields.
@@ -100,15 +100,15 @@ func zeroOf(t types.Type) value {
 		case u.Info()&types.IsInteger != 0:
 			return intVal(0)
 		case u.Info()&types.IsString != 0:
-			return value{k: vUnknown, key: `c""`}
+			return keyVal(`c""`)
 		case u.Kind() == types.UnsafePointer || u.Kind() == types.UntypedNil:
 			return value{k: vNil}
 		}
-		return value{k: vUnknown, key: "c0"}
+		return keyVal("c0")
 	case *types.Pointer, *types.Chan, *types.Signature, *types.Map, *types.Slice, *types.Interface:
 		return value{k: vNil}
 	}
-	return value{k: vUnknown, key: "z"} // arrays: never tested
+	return keyVal("z") // arrays: never tested
 }
 
 // syncKind returns the object kind of a sync primitive type.
@@ -170,8 +170,8 @@ func isInline(t types.Type) bool {
 func condKey(v value) string {
 	switch v.k {
 	case vUnknown:
-		if v.key != "" {
-			return v.key
+		if v.key() != "" {
+			return v.key()
 		}
 		return "s" + strconv.FormatInt(v.n, 10)
 	case vInt:
@@ -233,7 +233,7 @@ func (s *state) binop(op token.Token, a, b value) value {
 	case token.LEQ:
 		key = not("(" + kb + "<" + ka + ")")
 	}
-	return value{k: vUnknown, key: key}
+	return keyVal(key)
 }
 
 // equal decides == between two values when their kinds allow.
@@ -248,7 +248,7 @@ func equal(a, b value) (eq, known bool) {
 	case a.k == vNil && (b.k == vRef || b.k == vFunc || b.k == vBuiltin),
 		b.k == vNil && (a.k == vRef || a.k == vFunc || a.k == vBuiltin):
 		return false, true
-	case a.k == vUnknown && b.k == vUnknown && a.key != "" && a.key == b.key && a.key[0] == 'c':
+	case a.k == vUnknown && b.k == vUnknown && a.key() != "" && a.key() == b.key() && a.key()[0] == 'c':
 		return true, true
 	}
 	return false, false
@@ -296,7 +296,7 @@ func intOp(op token.Token, a, b int64) (value, bool) {
 // agree (an execution in which they differ is only left out).
 func (s *state) load(p value) value {
 	if p.k == vUnknown {
-		return value{k: vUnknown, key: "*" + condKey(p)}
+		return keyVal("*" + condKey(p))
 	}
 	if p.k != vRef || p.n < 0 || int(p.n) >= len(s.heap) {
 		return s.unknown()
@@ -361,7 +361,7 @@ func (s *state) store(p, v value) {
 // fieldAddr returns the address of field i of the struct p points to.
 func (s *state) fieldAddr(p value, i int) value {
 	if p.k == vUnknown {
-		return value{k: vUnknown, key: "&" + condKey(p) + "." + strconv.Itoa(i)}
+		return keyVal("&" + condKey(p) + "." + strconv.Itoa(i))
 	}
 	if p.k != vRef || p.n < 0 || int(p.n) >= len(s.heap) {
 		return s.unknown()

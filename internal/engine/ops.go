@@ -471,7 +471,7 @@ func (x *search) finishComm(s *state, ti, c int, v, ok value) {
 	case formRecv:
 		f.regs[op.reg] = v
 	case formRecvOk:
-		f.regs[op.reg] = value{k: vTuple, elems: []value{v, ok}}
+		f.regs[op.reg] = tupleVal(v, ok)
 	case formSelect:
 		elems := []value{intVal(int64(c)), boolVal(false)}
 		if c >= 0 && !op.cases[c].send {
@@ -487,7 +487,7 @@ func (x *search) finishComm(s *state, ti, c int, v, ok value) {
 				elems = append(elems, value{k: vNil})
 			}
 		}
-		f.regs[op.reg] = value{k: vTuple, elems: elems}
+		f.regs[op.reg] = tupleVal(elems...)
 	}
 }
 

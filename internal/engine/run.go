@@ -154,15 +154,15 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 	case *ssa.MakeChan:
 		x.makeChan(s, f, in)
 	case *ssa.MakeClosure:
-		v := value{k: vFunc, fn: in.Fn.(*ssa.Function)}
+		var binds []value
 		for _, b := range in.Bindings {
-			v.elems = append(v.elems, s.eval(f, b))
+			binds = append(binds, s.eval(f, b))
 		}
-		setReg(f, in, v)
+		setReg(f, in, funcVal(in.Fn.(*ssa.Function), binds))
 	case *ssa.MakeInterface:
 		v := s.eval(f, in.X)
 		if v.k == vRef {
-			v.typ = in.X.Type()
+			v = v.withTyp(in.X.Type())
 		}
 		setReg(f, in, v)
 	case *ssa.ChangeType, *ssa.ChangeInterface:
@@ -176,13 +176,13 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 	case *ssa.TypeAssert:
 		v := s.eval(f, in.X)
 		if in.CommaOk {
-			v = value{k: vTuple, elems: []value{v, s.unknown()}}
+			v = tupleVal(v, s.unknown())
 		}
 		setReg(f, in, v)
 	case *ssa.Extract:
 		v := s.eval(f, in.Tuple)
-		if v.k == vTuple && in.Index < len(v.elems) {
-			setReg(f, in, v.elems[in.Index])
+		if v.k == vTuple && in.Index < len(v.elems()) {
+			setReg(f, in, v.elems()[in.Index])
 		} else {
 			setReg(f, in, s.unknown())
 		}
@@ -198,10 +198,10 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 			setReg(f, v, s.unknown())
 		}
 	case *ssa.Next:
-		setReg(f, in, value{k: vTuple, elems: []value{s.unknown(), s.unknown(), s.unknown()}})
+		setReg(f, in, tupleVal(s.unknown(), s.unknown(), s.unknown()))
 	case *ssa.Lookup:
 		if in.CommaOk {
-			setReg(f, in, value{k: vTuple, elems: []value{s.unknown(), s.unknown()}})
+			setReg(f, in, tupleVal(s.unknown(), s.unknown()))
 		} else {
 			setReg(f, in, s.unknown())
 		}
@@ -310,7 +310,7 @@ func (x *search) unop(s *state, ti int, f *frame, in *ssa.UnOp) (outcome, string
 		case vBool:
 			setReg(f, in, boolVal(v.n == 0))
 		case vUnknown:
-			setReg(f, in, value{k: vUnknown, key: not(condKey(v))})
+			setReg(f, in, keyVal(not(condKey(v))))
 		default:
 			setReg(f, in, s.unknown())
 		}
@@ -358,10 +358,11 @@ func (x *search) ret(s *state, ti int, f *frame, in *ssa.Return) (outcome, strin
 	case 1:
 		res = s.eval(f, in.Results[0])
 	default:
-		res = value{k: vTuple}
-		for _, r := range in.Results {
-			res.elems = append(res.elems, s.eval(f, r))
+		elems := make([]value, len(in.Results))
+		for i, r := range in.Results {
+			elems[i] = s.eval(f, r)
 		}
+		res = tupleVal(elems...)
 	}
 	t.frames = t.frames[:len(t.frames)-1]
 	if len(t.frames) == 0 {

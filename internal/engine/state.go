@@ -24,15 +24,77 @@ const (
 	vBuiltin              // a modelled library function (a cancel func), object n
 )
 
-// A value is the abstract value of an SSA register.
+// A value is the abstract value of an SSA register. States copy values
+// by the thousand, so a value is three words: what only some kinds need
+// lives in an immutable ext shared by every copy.
 type value struct {
-	k     vkind
-	f     int32 // field of a vRef
-	n     int64
+	k vkind
+	f int32 // field of a vRef
+	n int64
+	x *ext // nil when every field of ext is zero
+}
+
+// ext holds the rarer parts of a value. It is never modified once a value
+// points to it.
+type ext struct {
 	key   string        // vUnknown: the canonical condition it stands for, if any
 	fn    *ssa.Function // vFunc
 	typ   types.Type    // dynamic type of a vRef held in an interface
 	elems []value       // vTuple elements, vFunc bindings
+}
+
+// key returns the canonical condition an unknown value stands for, or "".
+func (v value) key() string {
+	if v.x == nil {
+		return ""
+	}
+	return v.x.key
+}
+
+// fn returns the function of a vFunc.
+func (v value) fn() *ssa.Function {
+	if v.x == nil {
+		return nil
+	}
+	return v.x.fn
+}
+
+// typ returns the dynamic type of a vRef held in an interface, or nil.
+func (v value) typ() types.Type {
+	if v.x == nil {
+		return nil
+	}
+	return v.x.typ
+}
+
+// elems returns the elements of a vTuple or the bindings of a vFunc.
+func (v value) elems() []value {
+	if v.x == nil {
+		return nil
+	}
+	return v.x.elems
+}
+
+// keyVal returns an unknown value standing for condition key.
+func keyVal(key string) value { return value{k: vUnknown, x: &ext{key: key}} }
+
+// funcVal returns function fn with bindings elems.
+func funcVal(fn *ssa.Function, elems []value) value {
+	return value{k: vFunc, x: &ext{fn: fn, elems: elems}}
+}
+
+// tupleVal returns a tuple of elems.
+func tupleVal(elems ...value) value { return value{k: vTuple, x: &ext{elems: elems}} }
+
+// withTyp returns v with dynamic type t.
+func (v value) withTyp(t types.Type) value {
+	var e ext
+	if v.x != nil {
+		e = *v.x
+	}
+	e.typ = t
+	v.x = &e
+	return v
 }
 
 // unknown is a value about which nothing is known and that is never tested
@@ -218,10 +280,10 @@ func (h *hasher) val(v value) {
 	h.u(uint64(v.k))
 	h.i(v.n)
 	h.i(int64(v.f))
-	h.buf = append(h.buf, v.key...)
-	h.u(h.fnID(v.fn))
-	h.u(uint64(len(v.elems)))
-	for _, e := range v.elems {
+	h.buf = append(h.buf, v.key()...)
+	h.u(h.fnID(v.fn()))
+	h.u(uint64(len(v.elems())))
+	for _, e := range v.elems() {
 		h.val(e)
 	}
 }
@@ -294,7 +356,7 @@ func (s *state) reach(v value, seen map[int]bool) {
 			s.reach(f, seen)
 		}
 	case vFunc, vTuple:
-		for _, e := range v.elems {
+		for _, e := range v.elems() {
 			s.reach(e, seen)
 		}
 	}

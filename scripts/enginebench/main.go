@@ -11,7 +11,8 @@
 // leakbench scores. Run directly (enginebench ./...) it prints them.
 // With ENGINEBENCH_STATS=1 it prints the search's counters per scope on
 // stderr; ENGINEBENCH_CPUPROFILE=file writes a CPU profile of the first ten
-// seconds (the checker exits without returning).
+// seconds (the checker exits without returning); ENGINEBENCH_MEMPROFILE=file
+// rewrites a heap profile every five seconds.
 package main
 
 import (
@@ -43,6 +44,9 @@ func main() {
 				f.Close()
 			}()
 		}
+	}
+	if path := os.Getenv("ENGINEBENCH_MEMPROFILE"); path != "" {
+		go writeHeap(path)
 	}
 	eng := engine.New(cfg)
 	multichecker.Main(reporter(eng, "unguardedsend", true), reporter(eng, "noexit", false))
@@ -85,4 +89,18 @@ func message(st *engine.Stuck) string {
 		who = st.Entry.Name()
 	}
 	return fmt.Sprintf("%s blocks forever on %s", who, st.Kind)
+}
+
+// writeHeap rewrites a heap profile at path every five seconds, for as
+// long as the checker runs.
+func writeHeap(path string) {
+	for {
+		time.Sleep(5 * time.Second)
+		f, err := os.Create(path)
+		if err != nil {
+			return
+		}
+		pprof.WriteHeapProfile(f)
+		f.Close()
+	}
 }
