@@ -88,7 +88,7 @@ func (x *search) resolve(s *state, callee value, method *types.Func, args []valu
 // after which the thread stays where it was to run the next one.
 func (x *search) callValue(s *state, ti int, callee value, method *types.Func, args []value, reg int, pos token.Pos, advance bool) (outcome, string) {
 	t := s.threads[ti]
-	f := t.frames[len(t.frames)-1]
+	f := x.top(s, ti)
 	done := func(res value) (outcome, string) {
 		if reg >= 0 {
 			f.regs[reg] = res
@@ -149,6 +149,7 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 	if x.inlinable(t, fn) {
 		nf := x.newFrame(fn, bindings, args, reg)
 		nf.deferred = !advance
+		nf.owner = s.id
 		t.frames = append(t.frames, nf)
 		return moved, ""
 	}
@@ -430,6 +431,7 @@ func (x *search) spawn(s *state, f *frame, in *ssa.Go) {
 		return
 	}
 	nt.frames = []*frame{x.newFrame(fn, bindings, args, -1)}
+	nt.frames[0].owner = s.id
 	s.threads = append(s.threads, nt)
 	x.stats.Goroutines++
 }
@@ -461,6 +463,7 @@ func (x *search) waitGroupGo(s *state, goFn *ssa.Function, wg, f value, pos toke
 	s.heap[id].count++
 	fr := x.newFrame(fn, bindings, nil, -1)
 	fr.defers = []deferred{{callee: funcVal(doneFn, nil), args: []value{wg}, pos: pos}}
+	fr.owner = s.id
 	nt.frames = []*frame{fr}
 	s.threads = append(s.threads, nt)
 	x.stats.Goroutines++

@@ -466,7 +466,7 @@ func (x *search) finishComm(s *state, ti, c int, v, ok value) {
 	if op.reg < 0 {
 		return
 	}
-	f := t.frames[len(t.frames)-1]
+	f := x.top(s, ti)
 	switch op.form {
 	case formRecv:
 		f.regs[op.reg] = v

@@ -40,7 +40,7 @@ func (x *search) runThread(s *state, ti int, emit func(*state)) {
 				x.havoc(t, token.NoPos)
 				continue
 			}
-			f := t.frames[len(t.frames)-1]
+			f := x.top(s, ti)
 			b := f.fn.Blocks[f.block]
 			if f.pc >= len(b.Instrs) {
 				x.havoc(t, token.NoPos) // malformed block
@@ -375,7 +375,7 @@ func (x *search) ret(s *state, ti int, f *frame, in *ssa.Return) (outcome, strin
 		}
 		return stop, ""
 	}
-	caller := t.frames[len(t.frames)-1]
+	caller := x.top(s, ti)
 	if f.result >= 0 {
 		caller.regs[f.result] = res
 	}

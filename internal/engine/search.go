@@ -18,8 +18,9 @@ type search struct {
 	visited map[uint64]bool
 	h       hasher
 	stats   Stats
-	out     bool // the state budget ran out
-	depth   int  // current depth of the search
+	ids     uint64 // the last state id given
+	out     bool   // the state budget ran out
+	depth   int    // current depth of the search
 	found   map[stuckKey]*Stuck
 	std     map[*ssa.Package]bool // memo of isStd, shared by the package's searches
 }
@@ -40,7 +41,8 @@ func newSearch(cfg *Config, root *ssa.Function, infos map[*ssa.Function]*fnInfo,
 // run explores the scope from its entry, with unknown parameters and free
 // variables.
 func (x *search) run() {
-	s := &state{memo: map[string]bool{}}
+	x.ids++
+	s := &state{id: x.ids, memo: map[string]bool{}}
 	fn := x.root
 	args := make([]value, len(fn.Params))
 	for i := range args {
@@ -50,7 +52,9 @@ func (x *search) run() {
 	for i := range binds {
 		binds[i] = s.unknown()
 	}
-	s.threads = []*thread{{frames: []*frame{x.newFrame(fn, binds, args, -1)}, entry: fn, root: true}}
+	f := x.newFrame(fn, binds, args, -1)
+	f.owner = s.id
+	s.threads = []*thread{{frames: []*frame{f}, entry: fn, root: true}}
 	x.explore(s)
 	x.stats.Scopes++
 	if x.out {
@@ -157,16 +161,30 @@ func (x *search) step(s *state) {
 // clone copies s, counting the values copied against the budget.
 func (x *search) clone(s *state) *state {
 	c := s.clone()
+	x.ids++
+	c.id = x.ids
 	for _, t := range c.threads {
-		for _, f := range t.frames {
-			x.stats.Cells += len(f.regs)
-		}
+		x.stats.Cells += len(t.frames)
 	}
 	for _, o := range c.heap {
 		x.stats.Cells += 1 + len(o.fields)
 	}
 	x.stats.Cells += len(c.memo)
 	return c
+}
+
+// top returns the top frame of thread ti of s, for writing: a frame s
+// shares with other states is copied first, and the copy counts against
+// the budget.
+func (x *search) top(s *state, ti int) *frame {
+	t := s.threads[ti]
+	f := t.frames[len(t.frames)-1]
+	if f.owner != s.id || s.id == 0 {
+		f = copyFrame(f, s.id)
+		t.frames[len(t.frames)-1] = f
+		x.stats.Cells += len(f.regs)
+	}
+	return f
 }
 
 // spent reports whether the scope's budget is used up, and marks it so:

@@ -166,6 +166,10 @@ type frame struct {
 	// deferred: a deferred call, after which the caller stays at its
 	// RunDefers or Return to run the next one.
 	deferred bool
+	// owner is the id of the one state that may modify the frame in
+	// place; 0 when states share it, and whichever writes first copies it
+	// (search.top).
+	owner uint64
 }
 
 // A deferred call, evaluated at the defer statement.
@@ -202,6 +206,7 @@ type thread struct {
 
 // A state is a global state of the search: threads and heap.
 type state struct {
+	id      uint64 // unique within a search; owns the frames marked with it
 	threads []*thread
 	heap    []*object
 	nextSym int64
@@ -217,20 +222,16 @@ type state struct {
 }
 
 // clone copies s deeply enough that a step on the copy leaves s intact:
-// frames and objects are copied, operations are immutable.
+// threads and objects are copied, operations are immutable, and frames are
+// shared until one of the two states writes to one (search.top copies it
+// then). The copy has id 0 until the search gives it one.
 func (s *state) clone() *state {
 	c := &state{nextSym: s.nextSym, speculative: s.speculative, threads: make([]*thread, len(s.threads)), heap: make([]*object, len(s.heap))}
 	for i, t := range s.threads {
 		t2 := *t
-		t2.frames = make([]*frame, len(t.frames))
-		for j, f := range t.frames {
-			f2 := *f
-			f2.regs = slices.Clone(f.regs)
-			f2.defers = slices.Clone(f.defers)
-			f2.loops = slices.Clone(f.loops)
-			f2.quietAt = slices.Clone(f.quietAt)
-			f2.quiet = slices.Clone(f.quiet)
-			t2.frames[j] = &f2
+		t2.frames = slices.Clone(t.frames)
+		for _, f := range t.frames {
+			f.owner = 0 // shared from now on
 		}
 		c.threads[i] = &t2
 	}
@@ -246,6 +247,18 @@ func (s *state) clone() *state {
 		}
 	}
 	return c
+}
+
+// copyFrame returns a copy of f owned by state id.
+func copyFrame(f *frame, id uint64) *frame {
+	f2 := *f
+	f2.regs = slices.Clone(f.regs)
+	f2.defers = slices.Clone(f.defers)
+	f2.loops = slices.Clone(f.loops)
+	f2.quietAt = slices.Clone(f.quietAt)
+	f2.quiet = slices.Clone(f.quiet)
+	f2.owner = id
+	return &f2
 }
 
 // newObject adds an object to the heap and returns its id.
