@@ -62,7 +62,7 @@ func (x *search) runThread(s *state, ti int, emit func(*state)) {
 					return
 				}
 				s.threads[ti].work++
-				s2 := x.clone(s)
+				s2 := x.cloneRunning(s, ti)
 				s.memo[key] = true
 				s2.memo[key] = false
 				work = append(work, s2)

@@ -173,6 +173,24 @@ func (x *search) clone(s *state) *state {
 	return c
 }
 
+// cloneRunning is clone for a thread ti that goes on running in both s
+// and the copy: the copy gets its own top frame of ti at once, and s keeps
+// writing to its own in place, so that a fork copies that frame once and
+// not twice.
+func (x *search) cloneRunning(s *state, ti int) *state {
+	t := s.threads[ti]
+	f := t.frames[len(t.frames)-1]
+	owned := f.owner == s.id && s.id != 0
+	c := x.clone(s)
+	ct := c.threads[ti]
+	ct.frames[len(ct.frames)-1] = copyFrame(f, c.id)
+	x.stats.Cells += len(f.regs)
+	if owned {
+		f.owner = s.id // no other state holds f
+	}
+	return c
+}
+
 // top returns the top frame of thread ti of s, for writing: a frame s
 // shares with other states is copied first, and the copy counts against
 // the budget.
