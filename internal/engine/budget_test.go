@@ -13,22 +13,25 @@ import (
 	"github.com/goroutinelint/goroutinelint/internal/engine"
 )
 
-// writeGenerated writes a package with one function that makes n channels
+// writeGenerated writes a package with funcs functions, each of which makes n channels
 // and starts n goroutines, each sending its token on a shared channel and
 // then waiting on its own, and returns the GOPATH root holding it. Which
 // goroutines the spawner serves first is an interleaving choice, so the
 // states number in the millions.
-func writeGenerated(t testing.TB, n int) string {
+func writeGenerated(t testing.TB, n, funcs int) string {
 	t.Helper()
 	var b strings.Builder
-	b.WriteString("package gen\n\nfunc fanIn() {\n\tout := make(chan int)\n")
-	for i := range n {
-		fmt.Fprintf(&b, "\tc%d := make(chan int)\n", i)
+	b.WriteString("package gen\n")
+	for f := range funcs {
+		fmt.Fprintf(&b, "\nfunc fanIn%d() {\n\tout := make(chan int)\n", f)
+		for i := range n {
+			fmt.Fprintf(&b, "\tc%d := make(chan int)\n", i)
+		}
+		for i := range n {
+			fmt.Fprintf(&b, "\tgo func() {\n\t\tout <- %d\n\t\t<-c%d\n\t}()\n", i, i)
+		}
+		b.WriteString("\tfor i := 0; i < 3; i++ {\n\t\t<-out\n\t}\n}\n")
 	}
-	for i := range n {
-		fmt.Fprintf(&b, "\tgo func() {\n\t\tout <- %d\n\t\t<-c%d\n\t}()\n", i, i)
-	}
-	b.WriteString("\tfor i := 0; i < 3; i++ {\n\t\t<-out\n\t}\n}\n")
 	root := t.TempDir()
 	dir := filepath.Join(root, "src", "gen")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -63,7 +66,7 @@ func statsOf(t testing.TB, root string, cfg engine.Config) engine.Stats {
 // reports nothing for the scope it could not finish.
 func TestBudget(t *testing.T) {
 	t.Parallel()
-	root := writeGenerated(t, 200)
+	root := writeGenerated(t, 200, 1)
 	cfg := engine.DefaultConfig()
 	cfg.MaxStates = 2000
 	cfg.MaxThreads = 400
@@ -79,9 +82,28 @@ func TestBudget(t *testing.T) {
 	}
 }
 
+// TestPackageBudget checks that the scopes of one package share its
+// budget: the second scope gets what the first left, and the others are
+// not searched.
+func TestPackageBudget(t *testing.T) {
+	t.Parallel()
+	root := writeGenerated(t, 50, 4)
+	cfg := engine.DefaultConfig()
+	cfg.MaxStates = 2000
+	cfg.MaxPackageStates = 3000
+	cfg.MaxThreads = 100
+	st := statsOf(t, root, cfg)
+	if got := st.States + st.Forks; got > cfg.MaxPackageStates {
+		t.Errorf("states+forks = %d, more than the package budget %d", got, cfg.MaxPackageStates)
+	}
+	if st.Scopes != 2 || st.OutOfBudget != 2 || st.Skipped != 2 {
+		t.Errorf("Scopes, OutOfBudget, Skipped = %d, %d, %d; want 2, 2, 2 (stats %+v)", st.Scopes, st.OutOfBudget, st.Skipped, st)
+	}
+}
+
 // BenchmarkBudget measures a search that runs to its default budget.
 func BenchmarkBudget(b *testing.B) {
-	root := writeGenerated(b, 200)
+	root := writeGenerated(b, 200, 1)
 	cfg := engine.DefaultConfig()
 	cfg.MaxThreads = 400
 	for b.Loop() {

@@ -29,7 +29,11 @@ var doc = lint.MustExtractDoc(docFile, Name)
 type Config struct {
 	MaxStates int // states and forks per scope; past it the scope reports nothing
 	MaxCells  int // values copied between states per scope; past it likewise
-	LoopBound int // back edges per loop header and frame before a thread is given up
+	// MaxPackageStates bounds the states and forks of all the scopes of
+	// one package: a scope gets at most what the earlier ones left, and
+	// once it is spent the remaining scopes are not searched.
+	MaxPackageStates int
+	LoopBound        int // back edges per loop header and frame before a thread is given up
 	// QuietLoopBound is the bound for back edges of iterations that
 	// neither forked nor completed an operation.
 	QuietLoopBound int
@@ -46,7 +50,7 @@ type Config struct {
 
 // DefaultConfig returns the bounds used by the passes.
 func DefaultConfig() Config {
-	return Config{MaxStates: 10000, MaxCells: 4000000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 200, MaxThreads: 64}
+	return Config{MaxStates: 10000, MaxPackageStates: 400000, MaxCells: 4000000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 200, MaxThreads: 64}
 }
 
 // New returns an engine analyzer with the given bounds.
@@ -128,6 +132,7 @@ type Stats struct {
 	Forks       int // branches on unknown conditions
 	Cells       int // values copied between states
 	OutOfBudget int // scopes abandoned at the state budget
+	Skipped     int // scopes not searched: the package's budget was spent
 	Havoc       int // threads given up at a bound
 	Goroutines  int // goroutines started in the searches
 	Depth       int // deepest path of a search
@@ -173,7 +178,14 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 	seen := map[stuckKey]bool{}
 	std := map[*ssa.Package]bool{}
 	for _, fn := range roots(ssaRes.SrcFuncs) {
-		x := newSearch(cfg, fn, infos, std)
+		left := cfg.MaxPackageStates - res.Stats.States - res.Stats.Forks
+		if left <= 0 {
+			res.Stats.Skipped++
+			continue // the package's budget is spent: the scope is unknown
+		}
+		scfg := *cfg
+		scfg.MaxStates = min(scfg.MaxStates, left)
+		x := newSearch(&scfg, fn, infos, std)
 		if cfg.Trace != nil {
 			fmt.Fprintf(cfg.Trace, "engine: searching %s\n", fn)
 		}
@@ -222,6 +234,7 @@ func addStats(a *Stats, b Stats) {
 	a.Forks += b.Forks
 	a.Cells += b.Cells
 	a.OutOfBudget += b.OutOfBudget
+	a.Skipped += b.Skipped
 	a.Havoc += b.Havoc
 	a.Goroutines += b.Goroutines
 	a.Depth = max(a.Depth, b.Depth)
