@@ -72,7 +72,18 @@ func (x *search) resolve(s *state, callee value, method *types.Func, args []valu
 		if callee.k != vRef || callee.typ() == nil {
 			return nil, nil, args
 		}
-		fn := x.prog.LookupMethod(callee.typ(), method.Pkg(), method.Name())
+		// The dynamic type recorded may lack the method (a value merged
+		// from paths that made different interfaces): the callee is then
+		// unknown, where LookupMethod would panic.
+		typ := callee.typ()
+		if types.IsInterface(typ) {
+			return nil, nil, args
+		}
+		sel := x.prog.MethodSets.MethodSet(typ).Lookup(method.Pkg(), method.Name())
+		if sel == nil {
+			return nil, nil, args
+		}
+		fn := x.prog.MethodValue(sel)
 		if fn == nil {
 			return nil, nil, args
 		}
