@@ -465,13 +465,7 @@ func (m *model) computeGlobalFate(g *ssa.Global) Fate {
 			}
 		}
 	}
-	switch {
-	case closed:
-		return FateUnknown
-	case woken:
-		return FateOpen
-	}
-	return FateSilent
+	return fateOfUses(closed, woken)
 }
 
 // globalUse says whether instr in fn closes g's channel, may send on it,
@@ -622,13 +616,7 @@ func (m *model) computeFieldFate(fld *types.Var) Fate {
 			}
 		}
 	}
-	switch {
-	case closed:
-		return FateUnknown
-	case woken:
-		return FateOpen
-	}
-	return FateSilent
+	return fateOfUses(closed, woken)
 }
 
 // fieldUse says whether the use of a field (its address, or its value)
@@ -729,4 +717,18 @@ func deref(t types.Type) types.Type {
 		return p.Elem()
 	}
 	return t
+}
+
+// fateOfUses is the fate of a channel whose every use in the package is
+// known: a close anywhere makes a wait on it end in ways the model does not
+// follow (unknown), a send or receive that can wake a waiter leaves it open,
+// and neither means nothing can ever complete the wait.
+func fateOfUses(closed, woken bool) Fate {
+	switch {
+	case closed:
+		return FateUnknown
+	case woken:
+		return FateOpen
+	}
+	return FateSilent
 }

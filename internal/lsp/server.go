@@ -91,25 +91,13 @@ func (s *server) handle(ctx context.Context, m *jsonrpc2.Message) (any, error) {
 			go pullSettings(s.conn, s.engine) // the change signals a pull
 		}
 	case "textDocument/didOpen":
-		var p DidOpenParams
-		if json.Unmarshal(m.Params, &p) == nil {
-			s.engine.didOpen(p)
-		}
+		notify(m.Params, s.engine.didOpen)
 	case "textDocument/didChange":
-		var p DidChangeParams
-		if json.Unmarshal(m.Params, &p) == nil {
-			s.engine.didChange(p)
-		}
+		notify(m.Params, s.engine.didChange)
 	case "textDocument/didSave":
-		var p DidSaveParams
-		if json.Unmarshal(m.Params, &p) == nil {
-			s.engine.didSave(p)
-		}
+		notify(m.Params, s.engine.didSave)
 	case "textDocument/didClose":
-		var p DidCloseParams
-		if json.Unmarshal(m.Params, &p) == nil {
-			s.engine.didClose(p)
-		}
+		notify(m.Params, s.engine.didClose)
 	case "textDocument/codeAction":
 		var p CodeActionParams
 		if err := json.Unmarshal(m.Params, &p); err != nil {
@@ -184,4 +172,14 @@ func pullSettings(conn *jsonrpc2.Conn, e *engine) {
 		return // nothing configured there
 	}
 	e.configure(result[0])
+}
+
+// notify decodes a notification's parameters and hands them to handle. A
+// notification gets no answer, so parameters that do not decode are dropped,
+// as the protocol lets a server do.
+func notify[P any](params json.RawMessage, handle func(P)) {
+	var p P
+	if json.Unmarshal(params, &p) == nil {
+		handle(p)
+	}
 }
