@@ -1,6 +1,7 @@
 package clienttimeout_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/goroutinelint/goroutinelint/internal/passtest"
@@ -36,6 +37,38 @@ func TestTestsFlag(t *testing.T) {
 	cfg := clienttimeout.DefaultConfig()
 	cfg.Tests = true
 	passtest.Run(t, fixtures, clienttimeout.New(cfg), "clienttimeout/testsflag/...")
+}
+
+// TestTestValues checks that a value a _test.go file builds without the
+// client counts for the nil-fallback rule only with -clienttimeout.tests:
+// the fallback in testvalues.go is silent by default, and with the flag it
+// is reported in the package's test variant alone (the plain package has no
+// such value).
+func TestTestValues(t *testing.T) {
+	t.Parallel()
+	fallbacks := func(cfg clienttimeout.Config) (plain, test int) {
+		for _, act := range passtest.Run(&quietT{t}, fixtures, clienttimeout.New(cfg), "clienttimeout/testvalues") {
+			for _, d := range act.Diagnostics {
+				if !strings.Contains(d.Message, "http.DefaultClient has no Timeout") {
+					t.Errorf("unexpected diagnostic: %s", d.Message)
+				}
+				if strings.HasSuffix(act.Package.ID, ".test]") {
+					test++
+				} else {
+					plain++
+				}
+			}
+		}
+		return plain, test
+	}
+	if plain, test := fallbacks(clienttimeout.DefaultConfig()); plain != 0 || test != 0 {
+		t.Errorf("default: %d findings in the plain package, %d in the test variant; want none", plain, test)
+	}
+	cfg := clienttimeout.DefaultConfig()
+	cfg.Tests = true
+	if plain, test := fallbacks(cfg); plain != 0 || test != 1 {
+		t.Errorf("with -clienttimeout.tests: %d findings in the plain package, %d in the test variant; want 0 and 1", plain, test)
+	}
 }
 
 // TestFlagsBindConfig checks that flags set after New reach the run.

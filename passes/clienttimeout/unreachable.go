@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/ssa"
@@ -15,9 +16,10 @@ const maxNonNilDepth = 6
 // isUnreachableFallback reports whether e, http.DefaultClient or a client
 // built without a Timeout, is assigned only inside `if x.f == nil { ... }`
 // where f is an unexported field of a struct of this package that can never
-// be nil: every literal of the struct sets it, every assignment to it
-// stores a value that cannot be nil, and the package never makes a zero
-// value of the struct. The fallback never runs.
+// be nil: every literal of the struct sets it, or every allocation of one
+// (new(T), &T{...}) sets it before the pointer goes anywhere, every
+// assignment to it stores a value that cannot be nil, and the package never
+// makes a zero value of the struct. The fallback never runs.
 func (c *checker) isUnreachableFallback(e ast.Node) bool {
 	cur, ok := c.syntax.insp.Root().FindNode(e)
 	if !ok {
@@ -141,16 +143,27 @@ func (c *checker) nilFieldTest(cond ast.Expr) (*types.Named, int, bool) {
 }
 
 // literalsSetField reports whether every composite literal of named in the
-// package sets field idx by key, and the package names the type only as a
-// pointer, a literal's type, or a receiver: a `var x T`, new(T), []T or a
-// struct embedding T would make a zero value with a nil field.
+// package sets field idx by key, or is an allocation (&T{...}) that sets the
+// field before the new value goes anywhere (setBeforeEscape), and the package
+// names the type only as a pointer, a literal's type, a receiver or the
+// argument of such an allocation, new(T): a `var x T`, []T or a struct
+// embedding T would make a zero value with a nil field.
+//
+// Without -clienttimeout.tests, values built in _test.go files do not
+// count: a test's object reaches the fallback only in that test, and a
+// test's clients are not reported.
 func (c *checker) literalsSetField(named *types.Named, idx int) bool {
 	name := named.Underlying().(*types.Struct).Field(idx).Name()
 	for cur := range c.syntax.insp.Root().Preorder((*ast.CompositeLit)(nil), (*ast.Ident)(nil)) {
+		if !c.cfg.Tests && c.syntax.isTestFile(cur.Node().Pos()) {
+			continue // a test's value
+		}
 		switch n := cur.Node().(type) {
 		case *ast.CompositeLit:
 			if t := c.pass.TypesInfo.TypeOf(n); t != nil && types.Identical(t, named) && !hasKey(n, name) {
-				return false // a literal without the field
+				if !isAddressed(cur) || !c.setBeforeEscape(cur, n.Lbrace, named, idx) {
+					return false // a literal without the field
+				}
 			}
 		case *ast.Ident:
 			if tn, ok := c.pass.TypesInfo.Uses[n].(*types.TypeName); !ok || tn != named.Obj() {
@@ -163,6 +176,10 @@ func (c *checker) literalsSetField(named *types.Named, idx int) bool {
 				if p.Type == n {
 					continue // judged as a literal
 				}
+			case *ast.CallExpr:
+				if c.isBuiltinNew(p) && len(p.Args) == 1 && ast.Unparen(p.Args[0]) == n && c.setBeforeEscape(cur.Parent(), p.Lparen, named, idx) {
+					continue // new(T) whose field is set before it goes anywhere
+				}
 			}
 			return false // a use that may make a zero value
 		}
@@ -170,8 +187,155 @@ func (c *checker) literalsSetField(named *types.Named, idx int) bool {
 	return true
 }
 
+// isAddressed reports whether the composite literal at cur is the operand
+// of &, through parentheses: &T{...} allocates a new variable.
+func isAddressed(cur inspector.Cursor) bool {
+	for p := cur.Parent(); ; p = p.Parent() {
+		switch n := p.Node().(type) {
+		case *ast.ParenExpr:
+			continue
+		case *ast.UnaryExpr:
+			return n.Op == token.AND
+		}
+		return false
+	}
+}
+
+// isBuiltinNew reports whether call calls the builtin new.
+func (c *checker) isBuiltinNew(call *ast.CallExpr) bool {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := c.pass.TypesInfo.Uses[id].(*types.Builtin)
+	return ok && b.Name() == "new"
+}
+
+// setBeforeEscape reports whether the allocation of named at cur (new(T) or
+// &T{...}, whose SSA Alloc is at pos) has field idx set, by a store of a
+// value that cannot be nil, before the new pointer goes anywhere: every use
+// of the pointer other than the address of another field (a call, a
+// return, a store, a copy of the struct, a conversion, a closure, a phi)
+// and every read of the field are dominated by such a store in the function
+// that allocates it. A constructor that does `c := new(T)`, fills in the
+// fields and returns c never lets a T with a nil field out. Anything not
+// understood here (no Alloc found, the field's address taken) is false,
+// so the literal counts as one that leaves the field nil.
+func (c *checker) setBeforeEscape(cur inspector.Cursor, pos token.Pos, named *types.Named, idx int) bool {
+	fn := c.enclosingFunc(cur)
+	if fn == nil {
+		return false
+	}
+	var alloc *ssa.Alloc
+	for _, b := range fn.Blocks {
+		for _, instr := range b.Instrs {
+			if a, ok := instr.(*ssa.Alloc); ok && a.Pos() == pos && isPointerTo(a.Type(), named) {
+				alloc = a
+			}
+		}
+	}
+	if alloc == nil {
+		return false
+	}
+	var sets []*ssa.Store // stores of a non-nil value into the field
+	var uses []ssa.Instruction
+	for _, ref := range *alloc.Referrers() {
+		switch ref := ref.(type) {
+		case *ssa.DebugRef:
+		case *ssa.FieldAddr:
+			if ref.Field != idx {
+				continue // another field's address reaches no other field
+			}
+			for _, fref := range *ref.Referrers() {
+				switch fref := fref.(type) {
+				case *ssa.DebugRef:
+				case *ssa.Store:
+					if fref.Addr == ref && c.isNonNil(fref.Val, maxNonNilDepth) {
+						sets = append(sets, fref)
+						continue
+					}
+					uses = append(uses, fref)
+				default:
+					uses = append(uses, fref) // a read of the field, or its address going somewhere
+				}
+			}
+		default:
+			uses = append(uses, ref)
+		}
+	}
+	for _, use := range uses {
+		if !setOnEveryPath(alloc, sets, use) {
+			return false
+		}
+	}
+	return true
+}
+
+// setOnEveryPath reports whether every path from alloc to use passes one of
+// the stores sets first. It walks back from use: a block with a store ends
+// a path (the store runs after the allocation, which it uses); reaching the
+// allocation first, or the function's entry, is a path without one. A phi
+// uses its value at the end of each predecessor it takes it from.
+func setOnEveryPath(alloc *ssa.Alloc, sets []*ssa.Store, use ssa.Instruction) bool {
+	hasSet := make(map[*ssa.BasicBlock]bool, len(sets))
+	for _, set := range sets {
+		hasSet[set.Block()] = true
+	}
+	var starts []*ssa.BasicBlock // blocks whose every instruction runs before the use
+	if phi, ok := use.(*ssa.Phi); ok {
+		for i, e := range phi.Edges {
+			if e != alloc {
+				continue
+			}
+			if i >= len(phi.Block().Preds) {
+				return false
+			}
+			starts = append(starts, phi.Block().Preds[i])
+		}
+	} else {
+		// Within the use's block, look back from the use.
+		b := use.Block()
+		idx := slices.Index(b.Instrs, use)
+		if idx < 0 {
+			return false
+		}
+		for i := idx - 1; i >= 0; i-- {
+			switch instr := b.Instrs[i].(type) {
+			case *ssa.Store:
+				if slices.Contains(sets, instr) {
+					return true
+				}
+			case *ssa.Alloc:
+				if instr == alloc {
+					return false // allocated and used with no store between
+				}
+			}
+		}
+		starts = b.Preds
+	}
+	seen := make(map[*ssa.BasicBlock]bool)
+	work := slices.Clone(starts)
+	for len(work) > 0 {
+		b := work[len(work)-1]
+		work = work[:len(work)-1]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		switch {
+		case hasSet[b]:
+			continue // a store runs at the end of this path (after the allocation, if it is here too)
+		case b == alloc.Block(), len(b.Preds) == 0:
+			return false // back to the allocation, or the entry, without a store
+		}
+		work = append(work, b.Preds...)
+	}
+	return true
+}
+
 // storesNonNil reports whether every store to field idx of named in the
-// package, other than those inside the fallback, stores a value that
+// package, other than those inside the fallback (and, without
+// -clienttimeout.tests, those in _test.go files), stores a value that
 // cannot be nil, and the field's address goes nowhere else.
 func (c *checker) storesNonNil(named *types.Named, idx int, fallback *ast.IfStmt) bool {
 	for _, fn := range c.funcs {
@@ -189,6 +353,9 @@ func (c *checker) storesNonNil(named *types.Named, idx int, fallback *ast.IfStmt
 						}
 						if ref.Pos() >= fallback.Pos() && ref.Pos() < fallback.End() {
 							continue // the fallback's own assignment
+						}
+						if !c.cfg.Tests && ref.Pos().IsValid() && c.syntax.isTestFile(ref.Pos()) {
+							continue // a test's store, seen by that test alone (see literalsSetField)
 						}
 						if !c.isNonNil(ref.Val, maxNonNilDepth) {
 							return false
