@@ -90,6 +90,9 @@ func (m *model) computeStarted(fn *ssa.Function, depth int) Start {
 	for i, u := range uses {
 		s := m.useStart(u, depth)
 		if s.Kind == StartPerCall {
+			s = m.tableEntryStart(fn, u, depth)
+		}
+		if s.Kind == StartPerCall {
 			return Start{} // one use runs it per call
 		}
 		if i > 0 && s != out {
@@ -133,6 +136,92 @@ func (m *model) useStart(u funcUse, depth int) Start {
 		}
 	}
 	return Start{} // started as a goroutine, stored, passed on: per call
+}
+
+// maxStoreDepth bounds how many conversions storesValue follows.
+const maxStoreDepth = 4
+
+// tableEntryStart returns StartMain when u keeps fn, a function of package
+// main, as an entry of a table: the value (or a conversion of it) is stored
+// in a field, a map or a slice element, by code that runs once
+// (main, init, a package variable's initializer), outside a loop, and goes
+// to no call directly. Such tables are a command-line program's commands
+// (a factory per command name, a command struct's Run function), and the
+// program runs one command per process, as main does. An HTTP handler
+// (parameters http.ResponseWriter and *http.Request) runs per request
+// wherever it is kept, and a value handed to a call (a registration, a
+// walk, a timer) runs as often as the callee likes: both stay per call.
+// Anything else is StartPerCall, as before.
+func (m *model) tableEntryStart(fn *ssa.Function, u funcUse, depth int) Start {
+	if m.pkg.Pkg.Name() != "main" || isHTTPHandler(fn.Signature) {
+		return Start{}
+	}
+	if !storesValue(u.instr, u.val, maxStoreDepth) {
+		return Start{}
+	}
+	caller := u.instr.Parent()
+	if m.cfgOf(caller).cyclic[u.instr.Block().Index] {
+		return Start{} // a table filled in a loop: not one entry per command
+	}
+	if s := m.started(caller, depth+1); s.Kind != StartMain && s.Kind != StartInit {
+		return Start{}
+	}
+	return Start{Kind: StartMain}
+}
+
+// storesValue reports whether instr stores v (a function or a closure) in
+// a table: a field, a slice or array element or a map entry, or stores a
+// conversion of v (to a named function type or an interface) whose every
+// use is such a store. A variable's value is not a table entry.
+func storesValue(instr ssa.Instruction, v ssa.Value, depth int) bool {
+	switch i := instr.(type) {
+	case *ssa.Store:
+		switch i.Addr.(type) {
+		case *ssa.FieldAddr, *ssa.IndexAddr:
+			return i.Val == v
+		}
+		return false // a variable: its reader may call it from anywhere
+	case *ssa.MapUpdate:
+		return i.Value == v
+	case *ssa.ChangeType, *ssa.MakeInterface:
+		if depth <= 0 {
+			return false
+		}
+		conv := i.(ssa.Value)
+		refs := conv.Referrers()
+		if refs == nil {
+			return false
+		}
+		n := 0
+		for _, r := range *refs {
+			if _, ok := r.(*ssa.DebugRef); ok {
+				continue
+			}
+			if !storesValue(r, conv, depth-1) {
+				return false
+			}
+			n++
+		}
+		return n > 0
+	}
+	return false
+}
+
+// isHTTPHandler reports whether sig takes an http.ResponseWriter and an
+// *http.Request, as every net/http handler function does.
+func isHTTPHandler(sig *types.Signature) bool {
+	params := sig.Params()
+	if params.Len() != 2 {
+		return false
+	}
+	isHTTP := func(t types.Type, name string) bool {
+		if p, ok := types.Unalias(t).(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		n, ok := types.Unalias(t).(*types.Named)
+		return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "net/http" && n.Obj().Name() == name
+	}
+	return isHTTP(params.At(0).Type(), "ResponseWriter") && isHTTP(params.At(1).Type(), "Request")
 }
 
 // onceStart returns how often a function passed to once.Do runs, where
