@@ -34,8 +34,10 @@
 // or on an unbuffered channel the goroutine made and shares with no one.
 //
 // Where a goroutine starts decides how often it leaks. Started once from
-// main, or from code only main calls, it is a daemon, reported only with
-// -noexit.main. Started once per process from init, code only init
+// main, or from code only main calls, or in package main by a function
+// kept in a command table (a field, map entry or element filled once by
+// main, init or a package variable, handed to no call, not an HTTP
+// handler), it is a daemon, reported only with -noexit.main. Started once per process from init, code only init
 // calls, or a package-level sync.Once (or sync.OnceFunc), it is reported
 // once, unless it only sleeps or ticks (a janitor). Started anywhere else
 // (handlers, constructors, code called from loops, a struct field's
