@@ -19,6 +19,11 @@
 //	goroutinelint-edit goroutinelint ./... after editing one file     (an exported function added to the module's root package)
 //	floorcheck         floorcheck ./...                              (scripts/bench/floorcheck, standalone floor)
 //
+// With goroutinelint selected too (and -chain, the default), the cached and
+// edit runs follow the round's goroutinelint run on its binary and cache:
+// first run, unchanged second run, one-file edit, as a user meets them,
+// for one analysis instead of three.
+//
 // The scale module (internal/corpus.Scale) runs only when -modules names
 // it, with one round.
 //
@@ -92,6 +97,7 @@ type options struct {
 	rev         string // the git revision to build goroutinelint from, or "" for the work tree
 	timeout     time.Duration
 	warmup      bool
+	chain       bool
 }
 
 func main() {
@@ -155,6 +161,7 @@ func parseFlags() options {
 	flag.StringVar(&o.rev, "rev", "", "git revision to build goroutinelint from, e.g. HEAD (default: the work tree, uncommitted changes included)")
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "limit per run")
 	flag.BoolVar(&o.warmup, "warmup", true, "build each module and run every tool once untimed first")
+	flag.BoolVar(&o.chain, "chain", true, "run goroutinelint-cached and goroutinelint-edit right after goroutinelint, on its binary and cache, instead of after untimed first runs of their own")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: go run ./scripts/bench [flags]\n\nflags:\n")
 		flag.PrintDefaults()

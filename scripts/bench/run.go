@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -59,6 +60,7 @@ type bench struct {
 	bins binaries
 	runs []run
 	tsv  *os.File
+	link *link // the chain in progress, if any
 }
 
 // tsvHeader names the columns of runs.tsv.
@@ -106,8 +108,7 @@ func (b *bench) module(name, dir string, rounds int) {
 		}
 	}
 	for round := 1; round <= rounds; round++ {
-		for slot := range tools {
-			t := tools[(slot+round-1)%len(tools)]
+		for slot, t := range b.roundOrder(round) {
 			r := b.measure(name, dir, t, round, slot)
 			b.record(r)
 			status := ""
@@ -118,6 +119,66 @@ func (b *bench) module(name, dir string, rounds int) {
 				name, round, t, r.wall.Seconds(), r.cpu().Seconds(), r.maxRSSKB/1024, r.sumRSSKB/1024, r.exit, status)
 		}
 	}
+}
+
+// roundOrder returns the tools in round's order: rotated by the round, with
+// goroutinelint-cached and goroutinelint-edit, when chained, right after
+// goroutinelint.
+func (b *bench) roundOrder(round int) []string {
+	tools := b.opts.tools
+	var order []string
+	for slot := range tools {
+		t := tools[(slot+round-1)%len(tools)]
+		if b.chained(t) && t != toolLint {
+			continue // placed after goroutinelint below
+		}
+		order = append(order, t)
+		if t == toolLint {
+			for _, next := range []string{toolLintCached, toolLintEdit} {
+				if b.chained(next) {
+					order = append(order, next)
+				}
+			}
+		}
+	}
+	return order
+}
+
+// chained reports whether tool is part of a round's chain: with -chain and
+// goroutinelint selected, goroutinelint-cached and goroutinelint-edit
+// follow the round's goroutinelint run with its binary and its cache
+// instead of an untimed first run of their own, which halves the
+// analyses a round costs. The chain measures what a user sees: a first
+// run, the same run again, then a run after an edit.
+func (b *bench) chained(tool string) bool {
+	if !b.opts.chain || !slices.Contains(b.opts.tools, toolLint) {
+		return false
+	}
+	switch tool {
+	case toolLint:
+		return slices.Contains(b.opts.tools, toolLintCached) || slices.Contains(b.opts.tools, toolLintEdit)
+	case toolLintCached, toolLintEdit:
+		return true
+	}
+	return false
+}
+
+// lastInChain reports whether tool ends the round's chain.
+func (b *bench) lastInChain(tool string) bool {
+	order := b.roundOrder(1)
+	for i := len(order) - 1; i >= 0; i-- {
+		if b.chained(order[i]) {
+			return order[i] == tool
+		}
+	}
+	return false
+}
+
+// A link carries a chain from its first run to the next: the binary copy
+// (in tmp, with its nonce) and the build-cache files before the chain.
+type link struct {
+	tmp, nonce string
+	before     map[string]bool
 }
 
 // runEnv is the environment of every corpus command.
@@ -135,19 +196,32 @@ func (b *bench) outFile(r run) string {
 // entries are kept.
 func (b *bench) measure(module, dir, tool string, round, slot int) run {
 	r := run{module: module, tool: tool, round: round, slot: slot, exit: -1}
-	tmp, err := os.MkdirTemp(b.opts.out, "run-")
-	if err != nil {
-		log.Fatal(err)
+	chain := round > 0 && b.chained(tool)
+	follows := chain && tool != toolLint && b.link != nil // reuses the chain's binary and cache
+	var cur link
+	if follows {
+		cur = *b.link
+	} else {
+		tmp, err := os.MkdirTemp(b.opts.out, "run-")
+		if err != nil {
+			log.Fatal(err)
+		}
+		cur.tmp, cur.nonce = tmp, fmt.Sprintf("bench%d", time.Now().UnixNano())
+		if round > 0 {
+			cur.before = cacheFiles(b.opts.gocache)
+		}
 	}
-	defer os.RemoveAll(tmp)
-	nonce := fmt.Sprintf("bench%d", time.Now().UnixNano())
+	last := !chain || b.lastInChain(tool)
+	if last {
+		defer os.RemoveAll(cur.tmp)
+		b.link = nil
+	} else {
+		b.link = &cur
+	}
+	tmp, nonce, before := cur.tmp, cur.nonce, cur.before
 	argv, env, err := b.command(tool, tmp, nonce)
 	if err != nil {
 		log.Fatal(err)
-	}
-	var before map[string]bool
-	if round > 0 {
-		before = cacheFiles(b.opts.gocache)
 	}
 	out, err := os.Create(b.outFile(r))
 	if err != nil {
@@ -157,7 +231,7 @@ func (b *bench) measure(module, dir, tool string, round, slot int) run {
 	fmt.Fprintf(out, "$ %s\n", strings.Join(argv, " "))
 
 	env = append(append(os.Environ(), b.runEnv()...), env...)
-	if restore, err := b.prepare(tool, argv, env, dir, nonce); err != nil {
+	if restore, err := b.prepare(tool, argv, env, dir, nonce, follows); err != nil {
 		log.Fatalf("%s: %v", tool, err)
 	} else if restore != nil {
 		defer restore()
@@ -192,7 +266,7 @@ func (b *bench) measure(module, dir, tool string, round, slot int) run {
 	out.Write(buf.Bytes())
 	r.lines = countLines(buf.Bytes())
 	r.crashed = crashed(buf.Bytes())
-	if before != nil {
+	if before != nil && last {
 		pruneCache(b.opts.gocache, before)
 	}
 	return r
