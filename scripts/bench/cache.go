@@ -55,6 +55,15 @@ func (b *bench) prepare(tool string, argv, env []string, dir, nonce string, foll
 // editTarget returns the first non-test Go file of the module's root
 // package, or of the first directory below it that has one.
 func editTarget(dir string) (string, error) {
+	// The root package first: a walk would reach a subdirectory whose name
+	// sorts before the root's files (grpc's admin/ before backoff.go).
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if path := filepath.Join(dir, e.Name()); !e.IsDir() && isEditable(path) {
+				return path, nil
+			}
+		}
+	}
 	var target string
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil || target != "" {
@@ -66,7 +75,7 @@ func editTarget(dir string) (string, error) {
 			}
 			return nil
 		}
-		if strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") && !isGenerated(path) && !hasBuildConstraint(path) {
+		if isEditable(path) {
 			target = path
 			return filepath.SkipAll
 		}
@@ -76,6 +85,12 @@ func editTarget(dir string) (string, error) {
 		err = fmt.Errorf("no Go file to edit in %s", dir)
 	}
 	return target, err
+}
+
+// isEditable reports whether path is a Go file of the package proper that
+// is always built: not a test, not generated, no build constraint.
+func isEditable(path string) bool {
+	return strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") && !isGenerated(path) && !hasBuildConstraint(path)
 }
 
 // isGenerated reports whether the file says it is generated.
