@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
-	dir := filepath.Join(copyE2E(t), "bad")
+	dir := sharedBad(t)
 	const nothingAnalyzed = "goroutinelint: packages failed to load or type-check; nothing was analyzed"
 	cgoFinding := []string{
 		"cgo/cgo.go:16:17: send on ch may block forever: the receiver returns on ctx.Done without receiving",
@@ -121,7 +122,7 @@ func TestBadInput(t *testing.T) {
 			if tt.cgo && !haveCgo(t) {
 				t.Skip("cgo is disabled or there is no C compiler")
 			}
-			r := execEnv(t, dir, tt.env, bin, tt.args...)
+			r := execShared(t, dir, tt.env, bin, tt.args...)
 			var want []string
 			for _, line := range tt.stderr {
 				want = append(want, strings.ReplaceAll(line, "$DIR", dir))
@@ -143,12 +144,66 @@ func TestGoVetCgo(t *testing.T) {
 	if !haveCgo(t) {
 		t.Skip("cgo is disabled or there is no C compiler")
 	}
-	r := execIn(t, filepath.Join(copyE2E(t), "bad"), "go", "vet", "-vettool="+bin, "./cgo")
+	r := execIn(t, sharedBad(t), "go", "vet", "-vettool="+bin, "./cgo")
 	wantResult(t, r, 1, []string{
 		"cgo/cgo.go:16:17: send on ch may block forever: the receiver returns on ctx.Done without receiving",
 		"cgo/cgo.go:16:2: \tgoroutine started here",
 		"cgo/cgo.go:21:3: \treturns here without receiving",
 	})
+}
+
+// sharedBad returns the directory of module example.com/bad in a copy of
+// testdata/e2e that the bad-input tests share: they only read it.
+func sharedBad(t *testing.T) string {
+	t.Helper()
+	dir, err := copyBadOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "bad")
+}
+
+// copyBadOnce makes the copy for sharedBad.
+var copyBadOnce = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "goroutinelint-bad-")
+	if err != nil {
+		return "", err
+	}
+	badDir = dir
+	return dir, copyE2ETo(dir)
+})
+
+// A sharedRun is a command's run that tests with the same command share.
+type sharedRun struct {
+	done chan struct{} // closed when the run ends
+	r    result
+	ok   bool // the run completed: r holds its result
+}
+
+// sharedRuns maps a command, its directory and environment to its
+// *sharedRun.
+var sharedRuns sync.Map
+
+// execShared is execEnv for commands whose output depends only on their
+// arguments, directory and environment: TestBadInput and
+// TestREADMEBadInput check the same runs, made once. If the first run
+// failed its test, a later caller runs the command itself.
+func execShared(t *testing.T, dir string, env []string, name string, args ...string) result {
+	t.Helper()
+	key := strings.Join([]string{dir, strings.Join(env, "\x00"), name, strings.Join(args, "\x00")}, "\x01")
+	s := &sharedRun{done: make(chan struct{})}
+	if prev, loaded := sharedRuns.LoadOrStore(key, s); loaded {
+		p := prev.(*sharedRun)
+		<-p.done
+		if p.ok {
+			return p.r
+		}
+		return execEnv(t, dir, env, name, args...)
+	}
+	defer close(s.done)
+	s.r = execEnv(t, dir, env, name, args...)
+	s.ok = true
+	return s.r
 }
 
 // haveCgo reports whether the go command builds cgo packages here.
@@ -182,7 +237,7 @@ func haveCgo(t *testing.T) bool {
 func TestREADMEBadInput(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
-	dir := filepath.Join(copyE2E(t), "bad")
+	dir := sharedBad(t)
 	rows := readmeTable(t, "### Bad input")
 	// The inputs of each row, by the start of its first cell; goCommand
 	// marks the rows whose messages come from the go command.
@@ -205,9 +260,9 @@ func TestREADMEBadInput(t *testing.T) {
 		}
 		var ours, goCmd []string
 		for _, args := range in.args {
-			ours = append(ours, lines(execIn(t, dir, bin, args...).stderr)...)
+			ours = append(ours, lines(execShared(t, dir, nil, bin, args...).stderr)...)
 			if in.goCommand {
-				goCmd = append(goCmd, lines(execIn(t, dir, "go", append([]string{"vet"}, args...)...).stderr)...)
+				goCmd = append(goCmd, lines(execShared(t, dir, nil, "go", append([]string{"vet"}, args...)...).stderr)...)
 			}
 		}
 		for _, quoted := range quotedIn(rows[i][1]) {

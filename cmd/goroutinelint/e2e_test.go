@@ -51,13 +51,16 @@ var vetFindings = []string{
 	"worker/worker.go:20:3: \treturns here without receiving",
 }
 
-// buildDir holds the binary built by buildOnce; TestMain removes it.
-var buildDir string
+// buildDir holds the binary built by buildOnce, and badDir the copy of
+// testdata/e2e that sharedBad made; TestMain removes them.
+var buildDir, badDir string
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if buildDir != "" {
-		os.RemoveAll(buildDir)
+	for _, dir := range []string{buildDir, badDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -70,7 +73,11 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 	}
 	buildDir = dir
 	bin := filepath.Join(dir, "goroutinelint")
-	cmd := exec.Command("go", "build", "-buildvcs=false", "-o", bin, ".")
+	// -trimpath and -buildvcs=false make the binary, and so the tool ID go
+	// vet keys its cache on, depend on the sources only: another checkout
+	// of the same code, or examples/server's TestStatic, builds the same
+	// tool and finds its results cached.
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", errors.New("go build: " + err.Error() + "\n" + string(out))
 	}
@@ -135,8 +142,16 @@ func fixture(t *testing.T) string {
 func copyE2E(t *testing.T) string {
 	t.Helper()
 	dst := t.TempDir()
+	if err := copyE2ETo(dst); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// copyE2ETo copies testdata/e2e into dst.
+func copyE2ETo(dst string) error {
 	src := filepath.Join("..", "..", "testdata", "e2e")
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -153,10 +168,6 @@ func copyE2E(t *testing.T) string {
 		}
 		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }
 
 // A result is what a command printed and its exit code.
@@ -175,6 +186,7 @@ func execIn(t *testing.T, dir, name string, args ...string) result {
 // "NAME=value" settings that override it.
 func execEnv(t *testing.T, dir string, env []string, name string, args ...string) result {
 	t.Helper()
+	defer firstRun(vetRunKey(dir, env, name, args))()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(t), env...)

@@ -93,7 +93,10 @@ func runGoroutinelint(t *testing.T, root string) []finding {
 	}
 	env := append(os.Environ(), "GOPROXY=off", "GOWORK=off", "GOFLAGS=-mod=readonly")
 	bin := filepath.Join(t.TempDir(), "goroutinelint")
-	build := exec.Command(goTool, "build", "-o", bin, "./cmd/goroutinelint")
+	// Built as cmd/goroutinelint's tests build it, so that the two make the
+	// same tool and share go vet's cached results: -trimpath and
+	// -buildvcs=false leave the checkout's path and state out of it.
+	build := exec.Command(goTool, "build", "-trimpath", "-buildvcs=false", "-o", bin, "./cmd/goroutinelint")
 	build.Dir, build.Env = root, env
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/goroutinelint: %v\n%s", err, out)
