@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -81,6 +82,9 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", errors.New("go build: " + err.Error() + "\n" + string(out))
 	}
+	if err := warmVetCache(bin); err != nil {
+		return "", err
+	}
 	return bin, nil
 })
 
@@ -113,9 +117,18 @@ var goEnvOnce = sync.OnceValues(func() (map[string]string, error) {
 // no network, and -mod=mod so the fixture needs no go.sum.
 func cleanEnv(t *testing.T) []string {
 	t.Helper()
+	env, err := cleanEnvErr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// cleanEnvErr is cleanEnv for callers without a test.
+func cleanEnvErr() ([]string, error) {
 	goEnv, err := goEnvOnce()
 	if err != nil {
-		t.Fatalf("go env: %v", err)
+		return nil, fmt.Errorf("go env: %v", err)
 	}
 	env := []string{
 		"GOENV=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local", "GOSUMDB=off",
@@ -128,7 +141,7 @@ func cleanEnv(t *testing.T) []string {
 			env = append(env, k+"="+v)
 		}
 	}
-	return env
+	return env, nil
 }
 
 // fixture copies testdata/e2e to a new temporary directory and returns the

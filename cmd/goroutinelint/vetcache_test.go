@@ -2,11 +2,17 @@ package main
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The tests run go vet, directly or through the standalone driver, many
@@ -19,6 +25,71 @@ import (
 // for 10 to 20 seconds of CPU each. firstRun lets the first run of each
 // configuration go alone, so that the others replay its results. It only
 // orders the runs; every run still does and checks all it did before.
+
+// warmVetCache runs bin as the tests run it most, on a copy of the
+// fixture module and on the examples, before any test does: those runs
+// analyze the standard library for facts (net/http's 200 packages), which
+// the tests' runs with the same flags then replay, whatever order they
+// start in. It holds the tool's lock (lockTool) meanwhile, so that
+// examples/server's TestStatic, which runs the same binary on the
+// examples, does the work once with it. The runs' results are for the
+// tests to check: here only a failure to start matters.
+func warmVetCache(bin string) error {
+	unlock, err := lockTool(bin)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	env, err := cleanEnvErr()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "goroutinelint-warm-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := copyE2ETo(tmp); err != nil {
+		return err
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		return err
+	}
+	for _, run := range []struct {
+		dir, pattern string
+		env          []string
+	}{
+		{filepath.Join(tmp, "app"), "./...", nil},
+		{root, "./examples/...", []string{"GOFLAGS=-mod=readonly"}}, // as README's quick start and TestStatic run it
+	} {
+		cmd := exec.Command(bin, run.pattern)
+		cmd.Dir, cmd.Env = run.dir, append(slices.Clone(env), run.env...)
+		var exit *exec.ExitError
+		if err := cmd.Run(); err != nil && !errors.As(err, &exit) {
+			return fmt.Errorf("warming go vet's cache: %v", err)
+		}
+	}
+	return nil
+}
+
+// lockTool takes a lock that the test binaries of this module running bin,
+// whose content names the lock, share: see warmVetCache. It gives up
+// waiting after a few minutes; the lock only saves work.
+func lockTool(bin string) (unlock func(), err error) {
+	f, err := os.Open(bin)
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	_, err = io.Copy(h, f)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	name := filepath.Join(os.TempDir(), fmt.Sprintf("goroutinelint-vet-%x.lock", h.Sum(nil)[:8]))
+	return lockFile(name, 5*time.Minute)
+}
 
 // firstRuns maps a run configuration (vetRunKey) to a channel closed when
 // the first run with it ends.
