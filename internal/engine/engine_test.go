@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/goroutinelint/goroutinelint/internal/engine"
 	"github.com/goroutinelint/goroutinelint/internal/passtest"
@@ -28,10 +27,14 @@ func reporter(cfg engine.Config) *analysis.Analyzer {
 	}
 }
 
+// fixtures are the engine's fixture packages, loaded once, with the
+// standard library from export data.
+var fixtures = passtest.Fixtures(nil, "engine/...")
+
 // Test runs the engine on its fixtures.
 func Test(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, passtest.TestData(t), reporter(engine.DefaultConfig()), "engine/...")
+	passtest.Run(t, fixtures, reporter(engine.DefaultConfig()), "engine/...")
 }
 
 // TestDoc checks the analyzer's Doc, taken from the package comment.
