@@ -111,7 +111,10 @@ func runVetTool() (code int) {
 	}
 	os.Args = append(os.Args[:1], args...)
 	analyzers := analyzer.All(analyzer.DefaultConfig())
-	if isStdDependency(os.Args[1:]) {
+	if cfg := readVetConfig(os.Args[1:]); cfg.isStdDependency() {
+		if cfg.writeStdVetx() {
+			return exitClean
+		}
 		analyzers = analyzer.ForStdDependency(analyzer.DefaultConfig())
 	}
 	guardRuns(analyzers, os.Stderr)

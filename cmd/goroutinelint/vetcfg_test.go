@@ -36,12 +36,12 @@ func TestIsStdDependency(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if got := isStdDependency([]string{"-json", file}); got != tt.want {
+			if got := readVetConfig([]string{"-json", file}).isStdDependency(); got != tt.want {
 				t.Errorf("isStdDependency(%+v) = %v, want %v", tt.cfg, got, tt.want)
 			}
 		})
 	}
-	if isStdDependency([]string{"-V=full"}) {
+	if readVetConfig([]string{"-V=full"}).isStdDependency() {
 		t.Error("the -V=full handshake taken for a std dependency")
 	}
 }
