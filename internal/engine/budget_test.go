@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -61,21 +62,31 @@ func statsOf(t testing.TB, root string, cfg engine.Config) engine.Stats {
 	return stats
 }
 
+// statesOnly returns the default bounds with the work budgets out of
+// the way, so that the state budgets are the ones that run out.
+func statesOnly() engine.Config {
+	cfg := engine.DefaultConfig()
+	cfg.MaxWork, cfg.FirstWork, cfg.PackageWork, cfg.MaxCells = 1<<40, 1<<40, 1<<40, 1<<40
+	return cfg
+}
+
 // TestBudget checks that the search of a package with hundreds of
 // goroutines and channels stops at its state budget, a counter, and
-// reports nothing for the scope it could not finish.
+// reports nothing for the scope it could not finish: first at the first
+// round's bound, then at the full one.
 func TestBudget(t *testing.T) {
 	t.Parallel()
 	root := writeGenerated(t, 200, 1)
-	cfg := engine.DefaultConfig()
+	cfg := statesOnly()
+	cfg.FirstStates = 500
 	cfg.MaxStates = 2000
 	cfg.MaxThreads = 400
 	st := statsOf(t, root, cfg)
-	if st.OutOfBudget != 1 {
-		t.Errorf("OutOfBudget = %d, want 1 (stats %+v)", st.OutOfBudget, st)
+	if st.OutOfBudget != 1 || st.Scopes != 1 {
+		t.Errorf("OutOfBudget, Scopes = %d, %d; want 1, 1 (stats %+v)", st.OutOfBudget, st.Scopes, st)
 	}
-	if got := st.States + st.Forks; got > cfg.MaxStates {
-		t.Errorf("states+forks = %d, more than the budget %d", got, cfg.MaxStates)
+	if got := st.States + st.Forks; got > cfg.FirstStates+cfg.MaxStates {
+		t.Errorf("states+forks = %d, more than the two rounds' budgets %d+%d", got, cfg.FirstStates, cfg.MaxStates)
 	}
 	if st.Goroutines < 200 {
 		t.Errorf("Goroutines = %d, want the 200 the function starts", st.Goroutines)
@@ -88,7 +99,8 @@ func TestBudget(t *testing.T) {
 func TestPackageBudget(t *testing.T) {
 	t.Parallel()
 	root := writeGenerated(t, 50, 4)
-	cfg := engine.DefaultConfig()
+	cfg := statesOnly()
+	cfg.FirstStates = 2000 // one round, in effect: the first spends it all
 	cfg.MaxStates = 2000
 	cfg.MaxPackageStates = 3000
 	cfg.MaxThreads = 100
@@ -98,6 +110,37 @@ func TestPackageBudget(t *testing.T) {
 	}
 	if st.Scopes != 2 || st.OutOfBudget != 2 || st.Skipped != 2 {
 		t.Errorf("Scopes, OutOfBudget, Skipped = %d, %d, %d; want 2, 2, 2 (stats %+v)", st.Scopes, st.OutOfBudget, st.Skipped, st)
+	}
+}
+
+// TestWorkBudget checks that the scopes of a package stop at the
+// package's work budget (instructions interpreted and values copied, a
+// counter), which grows with the package's instructions, whatever their
+// state budgets: the first scope is cut off and the others are skipped.
+func TestWorkBudget(t *testing.T) {
+	t.Parallel()
+	root := writeGenerated(t, 50, 4)
+	cfg := engine.DefaultConfig()
+	cfg.MaxStates, cfg.FirstStates, cfg.MaxPackageStates = 1<<30, 1<<30, 1<<30
+	cfg.MaxThreads = 100
+	cfg.PackageWork, cfg.WorkPerInstr = 30000, 10
+	cfg.FirstWork = cfg.MaxWork // one round: the first scope spends it all
+	var trace strings.Builder
+	cfg.Trace = &trace
+	st := statsOf(t, root, cfg)
+	_, after, _ := strings.Cut(trace.String(), " instrs=")
+	instrs, err := strconv.Atoi(strings.Fields(after + " ")[0])
+	if err != nil {
+		t.Fatalf("no instruction count in the trace: %v", err)
+	}
+	// The budget may be overshot by the copy of one state at most (of 50
+	// goroutines, well under 2000 values).
+	budget := cfg.PackageWork + cfg.WorkPerInstr*instrs
+	if work := st.Steps + st.Cells; work < budget || work > budget+2000 {
+		t.Errorf("work = %d, want the package budget %d (%d instructions)", work, budget, instrs)
+	}
+	if st.OutOfBudget != 1 || st.Skipped != 3 {
+		t.Errorf("OutOfBudget, Skipped = %d, %d; want 1, 3 (stats %+v)", st.OutOfBudget, st.Skipped, st)
 	}
 }
 

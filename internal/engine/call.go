@@ -143,11 +143,10 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 	}
 	if isOnceDo(fn) && len(args) == 2 && args[0].k == vRef && args[0].f < 0 && s.heap[args[0].n].k == oStruct && !s.heap[args[0].n].escaped {
 		// sync.Once.Do runs f now, the first time only.
-		once := s.heap[args[0].n]
-		if once.count != 0 {
+		if s.heap[args[0].n].count != 0 {
 			return done(value{})
 		}
-		once.count = 1
+		s.mut(int(args[0].n)).count = 1
 		return x.callValue(s, ti, args[1], nil, nil, reg, pos, advance)
 	}
 	if isWaitGroupGo(fn) && len(args) == 2 {
@@ -283,7 +282,7 @@ func (x *search) model(s *state, fn *ssa.Function, args []value, done func(value
 		if st, ok := res.Elem().Underlying().(*types.Struct); ok {
 			for i := range st.NumFields() {
 				if st.Field(i).Name() == "C" {
-					s.heap[id].fields[i] = ref(s.newObject(&object{k: oChan, always: true, cap: 1}))
+					s.mut(id).fields[i] = ref(s.newObject(&object{k: oChan, always: true, cap: 1}))
 				}
 			}
 		}
@@ -449,14 +448,22 @@ func (x *search) spawn(s *state, f *frame, in *ssa.Go) {
 
 // isOnceDo reports whether fn is sync.Once.Do.
 func isOnceDo(fn *ssa.Function) bool {
+	return isSyncMethod(fn, "Do", "(*sync.Once).Do")
+}
+
+// isSyncMethod reports whether fn is the method name of package sync
+// with the full name full; the cheap tests come first, as calls are many.
+func isSyncMethod(fn *ssa.Function, name, full string) bool {
+	if fn.Name() != name || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "sync" {
+		return false
+	}
 	obj, ok := fn.Object().(*types.Func)
-	return ok && obj.FullName() == "(*sync.Once).Do"
+	return ok && obj.FullName() == full
 }
 
 // isWaitGroupGo reports whether fn is sync.WaitGroup.Go.
 func isWaitGroupGo(fn *ssa.Function) bool {
-	obj, ok := fn.Object().(*types.Func)
-	return ok && obj.FullName() == "(*sync.WaitGroup).Go"
+	return isSyncMethod(fn, "Go", "(*sync.WaitGroup).Go")
 }
 
 // waitGroupGo models wg.Go(f): Add(1), done at once, then a goroutine
@@ -471,7 +478,7 @@ func (x *search) waitGroupGo(s *state, goFn *ssa.Function, wg, f value, pos toke
 		s.escape(f)
 		return
 	}
-	s.heap[id].count++
+	s.mut(id).count++
 	fr := x.newFrame(fn, bindings, nil, -1)
 	fr.defers = []deferred{{callee: funcVal(doneFn, nil), args: []value{wg}, pos: pos}}
 	fr.owner = s.id

@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"go/token"
 	"io"
 	"reflect"
 	"slices"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
@@ -29,6 +31,21 @@ var doc = lint.MustExtractDoc(docFile, Name)
 type Config struct {
 	MaxStates int // states and forks per scope; past it the scope reports nothing
 	MaxCells  int // values copied between states per scope; past it likewise
+	// MaxWork bounds the work of one scope: instructions interpreted plus
+	// values copied between states, a count that follows the time spent
+	// whatever the shape of the states.
+	MaxWork int
+	// PackageWork and WorkPerInstr bound the work of all the scopes of a
+	// package: PackageWork plus WorkPerInstr for each SSA instruction of
+	// the package's functions, so that the search costs at most a fixed
+	// share of what building the package's SSA costs. A scope gets at most
+	// what the earlier ones left, and once it is spent the remaining
+	// scopes are not searched.
+	PackageWork, WorkPerInstr int
+	// FirstStates and FirstWork bound each scope in a first round over
+	// the package's scopes; those that run out are searched again with
+	// four times as much in a next round, up to MaxStates and MaxWork.
+	FirstStates, FirstWork int
 	// MaxPackageStates bounds the states and forks of all the scopes of
 	// one package: a scope gets at most what the earlier ones left, and
 	// once it is spent the remaining scopes are not searched.
@@ -50,7 +67,7 @@ type Config struct {
 
 // DefaultConfig returns the bounds used by the passes.
 func DefaultConfig() Config {
-	return Config{MaxStates: 10000, MaxPackageStates: 400000, MaxCells: 4000000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 200, MaxThreads: 64}
+	return Config{MaxStates: 10000, MaxPackageStates: 400000, MaxCells: 4000000, MaxWork: 4000000, PackageWork: 2000000, WorkPerInstr: 200, FirstStates: 1000, FirstWork: 30000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 200, MaxThreads: 64}
 }
 
 // New returns an engine analyzer with the given bounds.
@@ -131,8 +148,9 @@ type Stats struct {
 	States      int // states visited
 	Forks       int // branches on unknown conditions
 	Cells       int // values copied between states
-	OutOfBudget int // scopes abandoned at the state budget
-	Skipped     int // scopes not searched: the package's budget was spent
+	Steps       int // instructions interpreted
+	OutOfBudget int // scopes abandoned at their budget (of states or work)
+	Skipped     int // scopes never searched: the package's budget was spent
 	Havoc       int // threads given up at a bound
 	Goroutines  int // goroutines started in the searches
 	Depth       int // deepest path of a search
@@ -172,38 +190,44 @@ func (r *Result) In(fn *ssa.Function) []*Stuck {
 
 // run searches every scope of the package.
 func run(pass *analysis.Pass, cfg *Config) *Result {
+	start := time.Now() // for the trace only
+	if cfg.Trace != nil {
+		fmt.Fprintf(cfg.Trace, "engine: package start %s\n", pass.Pkg.Path())
+	}
 	ssaRes := pass.ResultOf[buildssa.Analyzer].(*buildssa.SSA)
 	res := &Result{}
 	infos := map[*ssa.Function]*fnInfo{}
 	seen := map[stuckKey]bool{}
 	std := map[*ssa.Package]bool{}
-	for _, fn := range roots(ssaRes.SrcFuncs) {
-		left := cfg.MaxPackageStates - res.Stats.States - res.Stats.Forks
-		if left <= 0 {
-			res.Stats.Skipped++
-			continue // the package's budget is spent: the scope is unknown
-		}
-		scfg := *cfg
-		scfg.MaxStates = min(scfg.MaxStates, left)
-		x := newSearch(&scfg, fn, infos, std)
-		if cfg.Trace != nil {
-			fmt.Fprintf(cfg.Trace, "engine: searching %s\n", fn)
-		}
-		if !lint.Guard(Name, pass.Pkg.Path(), fn, x.run) {
-			continue // a crash: the scope is unknown
-		}
-		addStats(&res.Stats, x.stats)
-		if cfg.Trace != nil {
-			fmt.Fprintf(cfg.Trace, "engine: %s: %+v found=%d\n", fn, x.stats, len(x.found))
-		}
-		for k, st := range x.found {
-			if !seen[k] {
-				seen[k] = true
-				res.Stuck = append(res.Stuck, st)
+	pkg := &pkgSearch{pass: pass, cfg: cfg, res: res, infos: infos, seen: seen, std: std,
+		work: cfg.PackageWork + cfg.WorkPerInstr*countInstrs(ssaRes.SrcFuncs)}
+	// Rounds: every scope first gets a small budget, which most finish
+	// within; then the scopes that ran out are searched again with four
+	// times as much, and so on up to the full budget, while the package
+	// has work left: a few scopes too large to finish do not starve the
+	// small ones, wherever they come in the package.
+	scopes := roots(ssaRes.SrcFuncs)
+	states, work := min(cfg.FirstStates, cfg.MaxStates), min(cfg.FirstWork, cfg.MaxWork)
+	for len(scopes) > 0 {
+		var retry []*ssa.Function
+		cost := map[*ssa.Function]float64{}
+		for _, fn := range scopes {
+			if x := pkg.search(fn, states, work); x != nil && x.out && (states < cfg.MaxStates || work < cfg.MaxWork) {
+				retry = append(retry, fn)
+				cost[fn] = float64(x.stats.Steps+x.stats.Cells) / float64(1+x.stats.States+x.stats.Forks)
 			}
 		}
+		// The cheapest states first: a scope whose states cost little
+		// gets further with the same work.
+		slices.SortStableFunc(retry, func(a, b *ssa.Function) int { return cmp.Compare(cost[a], cost[b]) })
+		scopes = retry
+		states, work = min(4*states, cfg.MaxStates), min(4*work, cfg.MaxWork)
 	}
+	res.Stats.Scopes = pkg.scopes
 	res.Stuck = dropCovered(res.Stuck)
+	if cfg.Trace != nil {
+		fmt.Fprintf(cfg.Trace, "engine: package %s: %v instrs=%d %+v\n", pass.Pkg.Path(), time.Since(start).Round(time.Millisecond), countInstrs(ssaRes.SrcFuncs), res.Stats)
+	}
 	slices.SortFunc(res.Stuck, func(a, b *Stuck) int {
 		if a.Op != b.Op {
 			return int(a.Op - b.Op)
@@ -211,6 +235,79 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 		return int(a.Go - b.Go)
 	})
 	return res
+}
+
+// A pkgSearch searches the scopes of one package within its budget.
+type pkgSearch struct {
+	pass   *analysis.Pass
+	cfg    *Config
+	res    *Result
+	infos  map[*ssa.Function]*fnInfo
+	seen   map[stuckKey]bool
+	std    map[*ssa.Package]bool
+	work   int                    // the package's work budget
+	scopes int                    // scopes searched at least once
+	tried  map[*ssa.Function]bool // scopes searched once
+}
+
+// search searches scope fn within maxStates and maxWork and what the
+// package has left, adds its findings and counters to the result, and
+// returns it; nil when the package's budget is spent or the search
+// crashed.
+func (p *pkgSearch) search(fn *ssa.Function, maxStates, maxWork int) *search {
+	st := &p.res.Stats
+	left := p.cfg.MaxPackageStates - st.States - st.Forks
+	work := p.work - st.Steps - st.Cells
+	if p.tried == nil {
+		p.tried = map[*ssa.Function]bool{}
+	}
+	retried := p.tried[fn]
+	if left <= 0 || work <= 0 {
+		if !retried {
+			st.Skipped++
+		}
+		return nil // the package's budget is spent: the scope is unknown
+	}
+	if !retried {
+		p.tried[fn] = true
+		p.scopes++
+	}
+	scfg := *p.cfg
+	scfg.MaxStates = min(maxStates, left)
+	scfg.MaxWork = min(maxWork, work)
+	x := newSearch(&scfg, fn, p.infos, p.std)
+	if p.cfg.Trace != nil {
+		fmt.Fprintf(p.cfg.Trace, "engine: searching %s\n", fn)
+	}
+	if !lint.Guard(Name, p.pass.Pkg.Path(), fn, x.run) {
+		return nil // a crash: the scope is unknown
+	}
+	addStats(st, x.stats)
+	st.Scopes = 0 // counted once per scope, by run
+	if retried {
+		st.OutOfBudget-- // the first round's: this round's counts instead
+	}
+	if p.cfg.Trace != nil {
+		fmt.Fprintf(p.cfg.Trace, "engine: %s: %+v found=%d\n", fn, x.stats, len(x.found))
+	}
+	for k, s := range x.found {
+		if !p.seen[k] {
+			p.seen[k] = true
+			p.res.Stuck = append(p.res.Stuck, s)
+		}
+	}
+	return x
+}
+
+// countInstrs returns the number of SSA instructions of funcs.
+func countInstrs(funcs []*ssa.Function) int {
+	n := 0
+	for _, fn := range funcs {
+		for _, b := range fn.Blocks {
+			n += len(b.Instrs)
+		}
+	}
+	return n
 }
 
 // dropCovered drops the findings on a scope's own function waiting at an
@@ -233,6 +330,7 @@ func addStats(a *Stats, b Stats) {
 	a.States += b.States
 	a.Forks += b.Forks
 	a.Cells += b.Cells
+	a.Steps += b.Steps
 	a.OutOfBudget += b.OutOfBudget
 	a.Skipped += b.Skipped
 	a.Havoc += b.Havoc

@@ -330,10 +330,10 @@ func (s *state) store(p, v value) {
 		s.escape(v)
 		return
 	}
-	o := s.heap[p.n]
-	if o.escaped {
+	if s.heap[p.n].escaped {
 		s.escape(v)
 	}
+	o := s.mut(int(p.n))
 	if p.f >= 0 {
 		if int(p.f) < len(o.fields) {
 			o.fields[p.f] = v

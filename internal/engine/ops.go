@@ -301,7 +301,7 @@ func (x *search) apply(s *state, tr transition) *state {
 	case opClose:
 		if !tr.env {
 			_, id := s.targetOf(op.x, oChan)
-			s.heap[id].closed = true
+			s.mut(id).closed = true
 		}
 	case opCancel:
 		x.cancel(s, op.x)
@@ -315,9 +315,9 @@ func (x *search) apply(s *state, tr transition) *state {
 		if !tr.env {
 			_, id := s.targetOf(op.x, oWaitGroup)
 			if op.val.k != vInt {
-				s.heap[id].escaped = true // an unknown delta: the count is unknown
+				s.mut(id).escaped = true // an unknown delta: the count is unknown
 			} else {
-				s.heap[id].count += int(op.val.n)
+				s.mut(id).count += int(op.val.n)
 			}
 		}
 	case opWgWait:
@@ -336,7 +336,7 @@ func (x *search) apply(s *state, tr transition) *state {
 // (a writer that only became pending has not).
 func (x *search) applyLock(s *state, t *thread, op *operation) bool {
 	_, id := s.targetOf(op.x, oMutex, oRWMutex)
-	m := s.heap[id]
+	m := s.mut(id)
 	switch op.kind {
 	case opLock:
 		if m.count == 0 && m.cap == 0 {
@@ -366,7 +366,7 @@ func (x *search) applyLock(s *state, t *thread, op *operation) bool {
 func (x *search) applyCondWait(s *state, t *thread, op *operation) bool {
 	_, id := s.targetOf(op.x, oCond)
 	_, lid := s.targetOf(s.heap[id].fields[0], oMutex, oRWMutex)
-	l := s.heap[lid]
+	l := s.mut(lid)
 	if op.stage == 0 {
 		l.count = 0
 		op2 := *op
@@ -408,7 +408,7 @@ func (x *search) cancel(s *state, v value) {
 	}
 	ctx := s.heap[v.n]
 	if tg, id := s.targetOf(ctx.fields[0], oChan); tg == tgtObj {
-		s.heap[id].closed = true
+		s.mut(id).closed = true
 	}
 }
 
@@ -430,7 +430,7 @@ func (x *search) applyComm(s *state, tr transition) {
 			x.finishComm(s, tr.u, tr.cu, c.val, boolVal(true))
 		default:
 			_, id := s.targetOf(c.ch, oChan)
-			ch := s.heap[id]
+			ch := s.mut(id)
 			ch.fields = append(ch.fields, c.val)
 			ch.count++
 		}
@@ -442,7 +442,7 @@ func (x *search) applyComm(s *state, tr transition) {
 		v, ok = s.unknown(), s.unknown()
 	} else {
 		_, id := s.targetOf(c.ch, oChan)
-		ch := s.heap[id]
+		ch := s.mut(id)
 		switch {
 		case ch.count > 0:
 			v, ok = ch.fields[0], boolVal(true)

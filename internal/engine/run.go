@@ -36,6 +36,10 @@ func (x *search) runThread(s *state, ti int, emit func(*state)) {
 				break
 			}
 			t.steps++
+			x.stats.Steps++
+			if x.spent() {
+				return // the scope's budget ran out: its search is abandoned
+			}
 			if t.steps > x.cfg.MaxSteps {
 				x.havoc(t, token.NoPos)
 				continue
@@ -63,8 +67,8 @@ func (x *search) runThread(s *state, ti int, emit func(*state)) {
 				}
 				s.threads[ti].work++
 				s2 := x.cloneRunning(s, ti)
-				s.memo[key] = true
-				s2.memo[key] = false
+				s.memo = s.memo.set(key, true)
+				s2.memo = s2.memo.set(key, false)
 				work = append(work, s2)
 			}
 			if s == nil {
@@ -270,14 +274,11 @@ func (x *search) branch(s *state, t *thread, f *frame, in *ssa.If) (outcome, str
 	if key == "?" {
 		key = "s" // never happens for booleans; keeps the fork well-formed
 	}
-	if s.memo == nil {
-		s.memo = map[string]bool{}
-	}
 	base, neg := key, false
 	if len(base) > 0 && base[0] == '!' {
 		base, neg = base[1:], true
 	}
-	if v, ok := s.memo[base]; ok {
+	if v, ok := s.memo.get(base); ok {
 		if v != neg {
 			x.jump(t, f, succ[0])
 		} else {

@@ -42,7 +42,7 @@ func newSearch(cfg *Config, root *ssa.Function, infos map[*ssa.Function]*fnInfo,
 // variables.
 func (x *search) run() {
 	x.ids++
-	s := &state{id: x.ids, memo: map[string]bool{}}
+	s := &state{id: x.ids, cells: &x.stats.Cells}
 	fn := x.root
 	args := make([]value, len(fn.Params))
 	for i := range args {
@@ -73,6 +73,9 @@ func (x *search) explore(s *state) {
 		// Goroutines that share no object cannot affect each other: each
 		// group is searched alone instead of interleaving them all.
 		for _, g := range groups {
+			if x.spent() {
+				return
+			}
 			x.explore(x.project(s, g))
 		}
 		return
@@ -152,6 +155,9 @@ func (x *search) step(s *state) {
 		x.check(s)
 	}
 	for _, tr := range trs {
+		if x.spent() {
+			return
+		}
 		if n := x.apply(s, tr); n != nil {
 			x.explore(n)
 		}
@@ -163,13 +169,10 @@ func (x *search) clone(s *state) *state {
 	c := s.clone()
 	x.ids++
 	c.id = x.ids
+	x.stats.Cells += len(c.heap)
 	for _, t := range c.threads {
-		x.stats.Cells += len(t.frames)
+		x.stats.Cells += 1 + len(t.frames)
 	}
-	for _, o := range c.heap {
-		x.stats.Cells += 1 + len(o.fields)
-	}
-	x.stats.Cells += len(c.memo)
 	return c
 }
 
@@ -202,6 +205,7 @@ func (x *search) top(s *state, ti int) *frame {
 		t.frames[len(t.frames)-1] = f
 		x.stats.Cells += len(f.regs)
 	}
+	f.hok = false
 	return f
 }
 
@@ -209,7 +213,7 @@ func (x *search) top(s *state, ti int) *frame {
 // states and forks, and the values copied, which bound memory and time
 // when states are large.
 func (x *search) spent() bool {
-	if x.stats.States+x.stats.Forks >= x.cfg.MaxStates || x.stats.Cells >= x.cfg.MaxCells {
+	if x.stats.States+x.stats.Forks >= x.cfg.MaxStates || x.stats.Cells >= x.cfg.MaxCells || x.stats.Steps+x.stats.Cells >= x.cfg.MaxWork {
 		x.out = true
 	}
 	return x.out
@@ -224,9 +228,12 @@ func (x *search) components(s *state) [][]int {
 			live = append(live, ti)
 		}
 	}
-	if len(live) < 2 {
+	if len(live) < 2 || len(live) == s.split {
+		// Looked for on this path with as many threads: the groups seldom
+		// change otherwise, and not splitting them is only slower.
 		return nil
 	}
+	s.split = len(live)
 	parent := make([]int, len(s.threads))
 	for i := range parent {
 		parent[i] = i
@@ -239,15 +246,20 @@ func (x *search) components(s *state) [][]int {
 		}
 		return i
 	}
-	owner := map[int]int{}
+	// owner[id] is 1 + the first thread found to reach object id.
+	owner := make([]int, len(s.heap))
+	seen := make([]bool, len(s.heap))
 	for _, ti := range live {
-		seen := map[int]bool{}
+		clear(seen)
 		s.threadReach(s.threads[ti], seen)
-		for id := range seen {
-			if o, ok := owner[id]; ok {
-				parent[find(ti)] = find(o)
+		for id, in := range seen {
+			if !in {
+				continue
+			}
+			if o := owner[id]; o > 0 {
+				parent[find(ti)] = find(o - 1)
 			} else {
-				owner[id] = ti
+				owner[id] = ti + 1
 			}
 		}
 	}
@@ -296,7 +308,7 @@ func (x *search) check(s *state) {
 	if s.speculative {
 		return
 	}
-	helped := map[int]bool{}
+	helped := make([]bool, len(s.heap))
 	for id, o := range s.heap {
 		if o.escaped {
 			helped[id] = true
@@ -347,13 +359,13 @@ func (x *search) waitsOutside(s *state, op *operation) bool {
 
 // touches reports whether op names one of the objects in set; for a Cond,
 // its lock too.
-func (x *search) touches(s *state, op *operation, set map[int]bool) bool {
-	seen := map[int]bool{}
+func (x *search) touches(s *state, op *operation, set []bool) bool {
+	seen := make([]bool, len(s.heap))
 	for _, v := range op.objs() {
 		s.reach(v, seen)
 	}
-	for id := range seen {
-		if set[id] {
+	for id, in := range seen {
+		if in && set[id] {
 			return true
 		}
 	}

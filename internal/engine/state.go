@@ -6,6 +6,7 @@ import (
 	"go/types"
 	"hash/fnv"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -144,6 +145,13 @@ type object struct {
 	// pending writers; waitgroup: counter.
 	cap, count, pend int
 	closed           bool
+	// owner is the id of the one state that may modify the object in
+	// place; 0 when states share it, and whichever writes first copies it
+	// (state.mut).
+	owner uint64
+	// h caches the object's digest while hok; a write clears hok.
+	h   uint64
+	hok bool
 }
 
 // A frame is one activation of a function of the package.
@@ -170,6 +178,9 @@ type frame struct {
 	// place; 0 when states share it, and whichever writes first copies it
 	// (search.top).
 	owner uint64
+	// h caches the frame's digest while hok; search.top clears hok.
+	h   uint64
+	hok bool
 }
 
 // A deferred call, evaluated at the defer statement.
@@ -212,13 +223,19 @@ type state struct {
 	nextSym int64
 	// memo holds the outcome chosen for each symbolic condition, so that a
 	// condition tested twice takes the same branch.
-	memo map[string]bool
+	memo memo
+	// cells counts the values copied when objects are copied on write,
+	// for the budget (the search's Stats.Cells).
+	cells *int
 	// speculative: an operation completed here only because an object of
 	// the scope escaped (into a map, a slice, unknown code) and something
 	// outside might act on it. That something is often the scope's own code
 	// reaching the object by a path the engine lost, at a time the engine
 	// cannot know, so no finding rests on such a state.
 	speculative bool
+	// split is the number of unfinished threads when the search last
+	// looked for independent groups of threads on this path (components).
+	split int
 }
 
 // clone copies s deeply enough that a step on the copy leaves s intact:
@@ -226,7 +243,7 @@ type state struct {
 // shared until one of the two states writes to one (search.top copies it
 // then). The copy has id 0 until the search gives it one.
 func (s *state) clone() *state {
-	c := &state{nextSym: s.nextSym, speculative: s.speculative, threads: make([]*thread, len(s.threads)), heap: make([]*object, len(s.heap))}
+	c := &state{nextSym: s.nextSym, speculative: s.speculative, split: s.split, threads: make([]*thread, len(s.threads)), heap: slices.Clone(s.heap), memo: s.memo, cells: s.cells}
 	for i, t := range s.threads {
 		t2 := *t
 		t2.frames = slices.Clone(t.frames)
@@ -235,18 +252,28 @@ func (s *state) clone() *state {
 		}
 		c.threads[i] = &t2
 	}
-	for i, o := range s.heap {
-		o2 := *o
-		o2.fields = slices.Clone(o.fields)
-		c.heap[i] = &o2
-	}
-	if s.memo != nil {
-		c.memo = make(map[string]bool, len(s.memo))
-		for k, v := range s.memo {
-			c.memo[k] = v
-		}
+	for _, o := range s.heap {
+		o.owner = 0 // shared from now on
 	}
 	return c
+}
+
+// mut returns object id of s for writing: an object s shares with other
+// states is copied first.
+func (s *state) mut(id int) *object {
+	o := s.heap[id]
+	if o.owner != s.id || s.id == 0 {
+		o2 := *o
+		o2.fields = slices.Clone(o.fields)
+		o2.owner = s.id
+		s.heap[id] = &o2
+		o = &o2
+		if s.cells != nil {
+			*s.cells += 1 + len(o.fields)
+		}
+	}
+	o.hok = false
+	return o
 }
 
 // copyFrame returns a copy of f owned by state id.
@@ -258,11 +285,13 @@ func copyFrame(f *frame, id uint64) *frame {
 	f2.quietAt = slices.Clone(f.quietAt)
 	f2.quiet = slices.Clone(f.quiet)
 	f2.owner = id
+	f2.hok = false
 	return &f2
 }
 
 // newObject adds an object to the heap and returns its id.
 func (s *state) newObject(o *object) int {
+	o.owner = s.id
 	s.heap = append(s.heap, o)
 	return len(s.heap) - 1
 }
@@ -270,6 +299,7 @@ func (s *state) newObject(o *object) int {
 // hasher serialises states for the visited set.
 type hasher struct {
 	buf []byte
+	top []byte // the state's own digest input, of its parts' digests
 	ids map[*ssa.Function]uint64
 }
 
@@ -303,61 +333,80 @@ func (h *hasher) val(v value) {
 
 // hash returns a digest of s. Two states with one digest are treated as one:
 // a collision can only hide executions, never invent one, so a finding never
-// rests on it.
+// rests on it. Frames and objects cache their own digests, which stay
+// valid while states share them.
 func (h *hasher) hash(s *state) uint64 {
-	h.buf = h.buf[:0]
+	top := h.top[:0]
 	for _, t := range s.threads {
-		h.u(uint64(t.status))
+		top = binary.AppendUvarint(top, uint64(t.status))
 		if t.op != nil {
-			h.u(uint64(t.op.kind))
-			h.u(uint64(t.op.pos))
-			h.u(uint64(t.op.stage))
+			top = binary.AppendUvarint(top, uint64(t.op.kind))
+			top = binary.AppendUvarint(top, uint64(t.op.pos))
+			top = binary.AppendUvarint(top, uint64(t.op.stage))
 		}
-		h.u(uint64(len(t.frames)))
+		top = binary.AppendUvarint(top, uint64(len(t.frames)))
 		for _, f := range t.frames {
-			h.u(h.fnID(f.fn))
-			h.u(uint64(f.block))
-			h.u(uint64(f.prev))
-			h.u(uint64(f.pc))
-			for _, r := range f.regs {
-				h.val(r)
-			}
-			h.u(uint64(len(f.defers)))
-			h.buf = append(h.buf, f.loops...)
+			top = binary.LittleEndian.AppendUint64(top, h.frame(f))
 		}
 	}
 	for _, o := range s.heap {
-		h.u(uint64(o.k))
-		h.u(uint64(o.count))
-		h.u(uint64(o.pend))
-		if o.closed {
-			h.u(1)
-		}
-		if o.escaped {
-			h.u(2)
-		}
-		for _, f := range o.fields {
-			h.val(f)
-		}
+		top = binary.LittleEndian.AppendUint64(top, h.object(o))
 	}
-	keys := make([]string, 0, len(s.memo))
-	for k, v := range s.memo {
-		if v {
-			k += "+"
-		}
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		h.buf = append(h.buf, k...)
-	}
+	top = binary.LittleEndian.AppendUint64(top, s.memo.h)
+	h.top = top
+	return digest(top)
+}
+
+// digest returns the FNV-1a digest of b.
+func digest(b []byte) uint64 {
 	f := fnv.New64a()
-	f.Write(h.buf)
+	f.Write(b)
 	return f.Sum64()
 }
 
-// reach adds to seen the objects reachable from v.
-func (s *state) reach(v value, seen map[int]bool) {
+// frame returns the digest of f, cached in it.
+func (h *hasher) frame(f *frame) uint64 {
+	if f.hok {
+		return f.h
+	}
+	h.buf = h.buf[:0]
+	h.u(h.fnID(f.fn))
+	h.u(uint64(f.block))
+	h.u(uint64(f.prev))
+	h.u(uint64(f.pc))
+	for _, r := range f.regs {
+		h.val(r)
+	}
+	h.u(uint64(len(f.defers)))
+	h.buf = append(h.buf, f.loops...)
+	f.h, f.hok = digest(h.buf), true
+	return f.h
+}
+
+// object returns the digest of o, cached in it.
+func (h *hasher) object(o *object) uint64 {
+	if o.hok {
+		return o.h
+	}
+	h.buf = h.buf[:0]
+	h.u(uint64(o.k))
+	h.u(uint64(o.count))
+	h.u(uint64(o.pend))
+	if o.closed {
+		h.u(1)
+	}
+	if o.escaped {
+		h.u(2)
+	}
+	for _, f := range o.fields {
+		h.val(f)
+	}
+	o.h, o.hok = digest(h.buf), true
+	return o.h
+}
+
+// reach adds to seen, indexed by object id, the objects reachable from v.
+func (s *state) reach(v value, seen []bool) {
 	switch v.k {
 	case vRef, vBuiltin:
 		id := int(v.n)
@@ -377,7 +426,7 @@ func (s *state) reach(v value, seen map[int]bool) {
 
 // threadReach returns the objects thread t can reach: from its registers,
 // its deferred calls and its pending operation.
-func (s *state) threadReach(t *thread, seen map[int]bool) {
+func (s *state) threadReach(t *thread, seen []bool) {
 	for _, f := range t.frames {
 		for _, r := range f.regs {
 			s.reach(r, seen)
@@ -398,9 +447,61 @@ func (s *state) threadReach(t *thread, seen map[int]bool) {
 
 // escape marks every object reachable from v as escaped.
 func (s *state) escape(v value) {
-	seen := map[int]bool{}
+	seen := make([]bool, len(s.heap))
 	s.reach(v, seen)
-	for id := range seen {
-		s.heap[id].escaped = true
+	for id, in := range seen {
+		if in && !s.heap[id].escaped {
+			s.mut(id).escaped = true
+		}
 	}
+}
+
+// A memo maps symbolic conditions to the outcome chosen for them. It is
+// immutable: states share it, and set returns a new one.
+type memo struct {
+	entries []memoEntry // sorted by key
+	h       uint64      // digest: the xor of the entries' digests
+}
+
+// A memoEntry is one condition and its outcome.
+type memoEntry struct {
+	key string
+	v   bool
+}
+
+// get returns the outcome chosen for key, if any.
+func (m memo) get(key string) (v, ok bool) {
+	i, found := slices.BinarySearchFunc(m.entries, key, func(e memoEntry, k string) int { return strings.Compare(e.key, k) })
+	if !found {
+		return false, false
+	}
+	return m.entries[i].v, true
+}
+
+// set returns m with key set to v.
+func (m memo) set(key string, v bool) memo {
+	i, found := slices.BinarySearchFunc(m.entries, key, func(e memoEntry, k string) int { return strings.Compare(e.key, k) })
+	out := memo{h: m.h}
+	if found {
+		out.entries = slices.Clone(m.entries)
+		out.h ^= entryDigest(m.entries[i])
+		out.entries[i].v = v
+	} else {
+		out.entries = make([]memoEntry, 0, len(m.entries)+1)
+		out.entries = append(out.entries, m.entries[:i]...)
+		out.entries = append(out.entries, memoEntry{key, v})
+		out.entries = append(out.entries, m.entries[i:]...)
+	}
+	out.h ^= entryDigest(memoEntry{key, v})
+	return out
+}
+
+// entryDigest returns the digest of one memo entry.
+func entryDigest(e memoEntry) uint64 {
+	f := fnv.New64a()
+	f.Write([]byte(e.key))
+	if e.v {
+		f.Write([]byte{1})
+	}
+	return f.Sum64()
 }
