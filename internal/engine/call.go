@@ -23,7 +23,7 @@ func (x *search) call(s *state, ti int, f *frame, in *ssa.Call) (outcome, string
 	}
 	if v, ok := lenOf(cc, args); ok {
 		if reg >= 0 {
-			f.regs[reg] = v
+			f.regs.set(reg, v)
 		}
 		return next, ""
 	}
@@ -102,7 +102,7 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 	f := x.top(s, ti)
 	done := func(res value) (outcome, string) {
 		if reg >= 0 {
-			f.regs[reg] = res
+			f.regs.set(reg, res)
 		}
 		if advance {
 			return next, ""

@@ -67,7 +67,7 @@ type Config struct {
 
 // DefaultConfig returns the bounds used by the passes.
 func DefaultConfig() Config {
-	return Config{MaxStates: 10000, MaxPackageStates: 400000, MaxCells: 4000000, MaxWork: 4000000, PackageWork: 2000000, WorkPerInstr: 200, FirstStates: 1000, FirstWork: 30000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 200, MaxThreads: 64}
+	return Config{MaxStates: 10000, MaxPackageStates: 400000, MaxCells: 4000000, MaxWork: 4000000, PackageWork: 1000000, WorkPerInstr: 100, FirstStates: 1000, FirstWork: 30000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 8, MaxSteps: 20000, MaxBlocks: 200, MaxThreads: 64}
 }
 
 // New returns an engine analyzer with the given bounds.
@@ -151,6 +151,7 @@ type Stats struct {
 	Steps       int // instructions interpreted
 	OutOfBudget int // scopes abandoned at their budget (of states or work)
 	Skipped     int // scopes never searched: the package's budget was spent
+	Quiet       int // scopes not searched: nothing they run can wait
 	Havoc       int // threads given up at a bound
 	Goroutines  int // goroutines started in the searches
 	Depth       int // deepest path of a search
@@ -206,13 +207,24 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 	// times as much, and so on up to the full budget, while the package
 	// has work left: a few scopes too large to finish do not starve the
 	// small ones, wherever they come in the package.
-	scopes := roots(ssaRes.SrcFuncs)
+	var scopes []*ssa.Function
+	bl := newBlockers(ssaRes.Pkg)
+	for _, fn := range roots(ssaRes.SrcFuncs) {
+		if !bl.mayBlock(fn) {
+			res.Stats.Quiet++
+			continue // nothing the scope runs can wait: it has no finding
+		}
+		scopes = append(scopes, fn)
+	}
 	states, work := min(cfg.FirstStates, cfg.MaxStates), min(cfg.FirstWork, cfg.MaxWork)
 	for len(scopes) > 0 {
 		var retry []*ssa.Function
 		cost := map[*ssa.Function]float64{}
-		for _, fn := range scopes {
-			if x := pkg.search(fn, states, work); x != nil && x.out && (states < cfg.MaxStates || work < cfg.MaxWork) {
+		for i, fn := range scopes {
+			// No scope takes more than its share of what the package has
+			// left, so that every scope of the round gets a try.
+			share := (pkg.work - res.Stats.Steps - res.Stats.Cells) / (len(scopes) - i)
+			if x := pkg.search(fn, states, min(work, share)); x != nil && x.out && (states < cfg.MaxStates || work < cfg.MaxWork) {
 				retry = append(retry, fn)
 				cost[fn] = float64(x.stats.Steps+x.stats.Cells) / float64(1+x.stats.States+x.stats.Forks)
 			}
@@ -333,6 +345,7 @@ func addStats(a *Stats, b Stats) {
 	a.Steps += b.Steps
 	a.OutOfBudget += b.OutOfBudget
 	a.Skipped += b.Skipped
+	a.Quiet += b.Quiet
 	a.Havoc += b.Havoc
 	a.Goroutines += b.Goroutines
 	a.Depth = max(a.Depth, b.Depth)

@@ -44,15 +44,15 @@ func (x *search) info(fn *ssa.Function) *fnInfo {
 // newFrame makes the frame of a call to fn.
 func (x *search) newFrame(fn *ssa.Function, bindings, args []value, result int) *frame {
 	in := x.info(fn)
-	f := &frame{fn: fn, info: in, regs: make([]value, in.n), loops: make([]uint8, len(fn.Blocks)), quietAt: make([]uint32, len(fn.Blocks)), quiet: make([]uint8, len(fn.Blocks)), result: result}
+	f := &frame{fn: fn, info: in, regs: newRegFile(in.n, &x.stats.Cells), loops: make([]uint8, len(fn.Blocks)), quietAt: make([]uint32, len(fn.Blocks)), quiet: make([]uint8, len(fn.Blocks)), result: result}
 	for i := range fn.Params {
 		if i < len(args) {
-			f.regs[i] = args[i]
+			f.regs.set(i, args[i])
 		}
 	}
 	for i := range fn.FreeVars {
 		if i < len(bindings) {
-			f.regs[len(fn.Params)+i] = bindings[i]
+			f.regs.set(len(fn.Params)+i, bindings[i])
 		}
 	}
 	return f
@@ -69,7 +69,7 @@ func (s *state) eval(f *frame, v ssa.Value) value {
 		return s.unknown()
 	}
 	if i, ok := f.info.idx[v]; ok {
-		return f.regs[i]
+		return f.regs.get(i)
 	}
 	return s.unknown()
 }

@@ -469,9 +469,9 @@ func (x *search) finishComm(s *state, ti, c int, v, ok value) {
 	f := x.top(s, ti)
 	switch op.form {
 	case formRecv:
-		f.regs[op.reg] = v
+		f.regs.set(op.reg, v)
 	case formRecvOk:
-		f.regs[op.reg] = tupleVal(v, ok)
+		f.regs.set(op.reg, tupleVal(v, ok))
 	case formSelect:
 		elems := []value{intVal(int64(c)), boolVal(false)}
 		if c >= 0 && !op.cases[c].send {
@@ -487,7 +487,7 @@ func (x *search) finishComm(s *state, ti, c int, v, ok value) {
 				elems = append(elems, value{k: vNil})
 			}
 		}
-		f.regs[op.reg] = tupleVal(elems...)
+		f.regs.set(op.reg, tupleVal(elems...))
 	}
 }
 

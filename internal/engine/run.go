@@ -113,7 +113,7 @@ func (x *search) jump(t *thread, f *frame, succ *ssa.BasicBlock) {
 // setReg sets the register of v in f.
 func setReg(f *frame, v ssa.Value, val value) {
 	if i, ok := f.info.idx[v]; ok {
-		f.regs[i] = val
+		f.regs.set(i, val)
 	}
 }
 
@@ -378,7 +378,7 @@ func (x *search) ret(s *state, ti int, f *frame, in *ssa.Return) (outcome, strin
 	}
 	caller := x.top(s, ti)
 	if f.result >= 0 {
-		caller.regs[f.result] = res
+		caller.regs.set(f.result, res)
 	}
 	if !f.deferred {
 		caller.pc++

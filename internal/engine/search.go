@@ -187,7 +187,6 @@ func (x *search) cloneRunning(s *state, ti int) *state {
 	c := x.clone(s)
 	ct := c.threads[ti]
 	ct.frames[len(ct.frames)-1] = copyFrame(f, c.id)
-	x.stats.Cells += len(f.regs)
 	if owned {
 		f.owner = s.id // no other state holds f
 	}
@@ -203,7 +202,6 @@ func (x *search) top(s *state, ti int) *frame {
 	if f.owner != s.id || s.id == 0 {
 		f = copyFrame(f, s.id)
 		t.frames[len(t.frames)-1] = f
-		x.stats.Cells += len(f.regs)
 	}
 	f.hok = false
 	return f

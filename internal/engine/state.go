@@ -161,7 +161,7 @@ type frame struct {
 	block  int // current block index
 	prev   int // predecessor block index, for phis
 	pc     int // instruction index in block
-	regs   []value
+	regs   regFile
 	defers []deferred
 	loops  []uint8 // back edges taken, per block
 	// quiet: per block, the thread's work count when a back edge last
@@ -279,7 +279,7 @@ func (s *state) mut(id int) *object {
 // copyFrame returns a copy of f owned by state id.
 func copyFrame(f *frame, id uint64) *frame {
 	f2 := *f
-	f2.regs = slices.Clone(f.regs)
+	f2.regs = f.regs.share()
 	f2.defers = slices.Clone(f.defers)
 	f2.loops = slices.Clone(f.loops)
 	f2.quietAt = slices.Clone(f.quietAt)
@@ -298,9 +298,10 @@ func (s *state) newObject(o *object) int {
 
 // hasher serialises states for the visited set.
 type hasher struct {
-	buf []byte
-	top []byte // the state's own digest input, of its parts' digests
-	ids map[*ssa.Function]uint64
+	buf  []byte
+	top  []byte // the state's own digest input, of its parts' digests
+	cbuf []byte // a chunk's digest input
+	ids  map[*ssa.Function]uint64
 }
 
 func (h *hasher) u(x uint64) { h.buf = binary.AppendUvarint(h.buf, x) }
@@ -374,13 +375,30 @@ func (h *hasher) frame(f *frame) uint64 {
 	h.u(uint64(f.block))
 	h.u(uint64(f.prev))
 	h.u(uint64(f.pc))
-	for _, r := range f.regs {
-		h.val(r)
+	for _, c := range f.regs.c {
+		h.buf = binary.LittleEndian.AppendUint64(h.buf, h.chunk(c))
 	}
 	h.u(uint64(len(f.defers)))
 	h.buf = append(h.buf, f.loops...)
 	f.h, f.hok = digest(h.buf), true
 	return f.h
+}
+
+// chunk returns the digest of a chunk of registers, cached in it. It
+// uses its own buffer: the frame's is being filled.
+func (h *hasher) chunk(c *regChunk) uint64 {
+	if c.hok {
+		return c.h
+	}
+	saved := h.buf
+	h.buf = h.cbuf[:0]
+	for _, v := range c.v {
+		h.val(v)
+	}
+	c.h, c.hok = digest(h.buf), true
+	h.cbuf = h.buf
+	h.buf = saved
+	return c.h
 }
 
 // object returns the digest of o, cached in it.
@@ -428,9 +446,7 @@ func (s *state) reach(v value, seen []bool) {
 // its deferred calls and its pending operation.
 func (s *state) threadReach(t *thread, seen []bool) {
 	for _, f := range t.frames {
-		for _, r := range f.regs {
-			s.reach(r, seen)
-		}
+		f.regs.each(func(r value) { s.reach(r, seen) })
 		for _, d := range f.defers {
 			s.reach(d.callee, seen)
 			for _, a := range d.args {
