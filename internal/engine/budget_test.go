@@ -116,7 +116,8 @@ func TestPackageBudget(t *testing.T) {
 // TestWorkBudget checks that the scopes of a package stop at the
 // package's work budget (instructions interpreted and values copied, a
 // counter), which grows with the package's instructions, whatever their
-// state budgets: the first scope is cut off and the others are skipped.
+// state budgets: each scope gets its share of it, none finishes, and
+// together they stay within it.
 func TestWorkBudget(t *testing.T) {
 	t.Parallel()
 	root := writeGenerated(t, 50, 4)
@@ -124,7 +125,7 @@ func TestWorkBudget(t *testing.T) {
 	cfg.MaxStates, cfg.FirstStates, cfg.MaxPackageStates = 1<<30, 1<<30, 1<<30
 	cfg.MaxThreads = 100
 	cfg.PackageWork, cfg.WorkPerInstr = 30000, 10
-	cfg.FirstWork = cfg.MaxWork // one round: the first scope spends it all
+	cfg.FirstWork = cfg.MaxWork // one round, shared
 	var trace strings.Builder
 	cfg.Trace = &trace
 	st := statsOf(t, root, cfg)
@@ -139,8 +140,8 @@ func TestWorkBudget(t *testing.T) {
 	if work := st.Steps + st.Cells; work < budget || work > budget+2000 {
 		t.Errorf("work = %d, want the package budget %d (%d instructions)", work, budget, instrs)
 	}
-	if st.OutOfBudget != 1 || st.Skipped != 3 {
-		t.Errorf("OutOfBudget, Skipped = %d, %d; want 1, 3 (stats %+v)", st.OutOfBudget, st.Skipped, st)
+	if st.Scopes != 4 || st.OutOfBudget != 4 || st.Skipped != 0 {
+		t.Errorf("Scopes, OutOfBudget, Skipped = %d, %d, %d; want 4, 4, 0 (stats %+v)", st.Scopes, st.OutOfBudget, st.Skipped, st)
 	}
 }
 
