@@ -353,8 +353,45 @@ func (s *state) store(p, v value) {
 			return
 		}
 	}
+	if v.k == vNil {
+		// The zero value (x := T{} for a struct or sync primitive): the
+		// object is as new.
+		s.reset(int(p.n), 0)
+		return
+	}
 	if v.k != vRef {
 		s.escape(p) // an unknown struct value: its fields are unknown now
+	}
+}
+
+// reset sets object id to its zero value, the objects of its struct
+// fields too.
+func (s *state) reset(id, depth int) {
+	o := s.mut(id)
+	o.count, o.pend, o.closed = 0, 0, false
+	if o.k != oStruct {
+		o.cap = 0
+		if o.k == oCond && len(o.fields) == 1 {
+			o.fields[0] = value{k: vNil}
+		}
+		return
+	}
+	st, ok := o.typ.Underlying().(*types.Struct)
+	if !ok {
+		if len(o.fields) == 1 && o.typ != nil {
+			o.fields[0] = zeroOf(o.typ)
+		}
+		return
+	}
+	for i := range min(st.NumFields(), len(o.fields)) {
+		ft := st.Field(i).Type()
+		if !isInline(ft) {
+			o.fields[i] = zeroOf(ft)
+			continue
+		}
+		if f := o.fields[i]; f.k == vRef && f.f < 0 && f.n >= 0 && int(f.n) < len(s.heap) && depth < 4 {
+			s.reset(int(f.n), depth+1)
+		}
 	}
 }
 

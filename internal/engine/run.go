@@ -149,6 +149,10 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 	case *ssa.UnOp:
 		return x.unop(s, ti, f, in)
 	case *ssa.FieldAddr:
+		if isCondL(in) {
+			setReg(f, in, s.condL(s.eval(f, in.X)))
+			return next, ""
+		}
 		setReg(f, in, s.fieldAddr(s.eval(f, in.X), in.Field))
 	case *ssa.Field:
 		v := s.eval(f, in.X)
@@ -249,6 +253,29 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 		}
 	}
 	return next, ""
+}
+
+// isCondL reports whether in takes the address of the L field of a
+// sync.Cond.
+func isCondL(in *ssa.FieldAddr) bool {
+	ptr, ok := in.X.Type().Underlying().(*types.Pointer)
+	if !ok {
+		return false
+	}
+	if k, ok := syncKind(ptr.Elem()); !ok || k != oCond {
+		return false
+	}
+	st, ok := ptr.Elem().Underlying().(*types.Struct)
+	return ok && in.Field < st.NumFields() && st.Field(in.Field).Name() == "L"
+}
+
+// condL returns the address of the L field of the Cond p points to, the
+// Cond object's field 0, so that cond.L.Lock() locks the Cond's lock.
+func (s *state) condL(p value) value {
+	if p.k != vRef || p.f >= 0 || p.n < 0 || int(p.n) >= len(s.heap) || s.heap[p.n].k != oCond || len(s.heap[p.n].fields) != 1 {
+		return s.unknown()
+	}
+	return value{k: vRef, n: p.n, f: 0}
 }
 
 // isInteger reports whether t is an integer type.

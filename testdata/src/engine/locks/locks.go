@@ -166,3 +166,63 @@ func waitGroupGoClosed() {
 	close(ch)
 	wg.Wait() // ok: the worker returns
 }
+
+// A Cond waiter that locks through the Cond's own L field, with nobody
+// to signal it.
+func condLField() {
+	go func() {
+		c := sync.NewCond(&sync.Mutex{})
+		c.L.Lock()
+		c.Wait() // want "cond blocks forever"
+		c.L.Unlock()
+	}()
+}
+
+// ok: locked through L, and broadcast by a partner that takes the lock
+// through L too.
+func condLFieldBroadcast() {
+	c := sync.NewCond(&sync.Mutex{})
+	ready := false
+	go func() {
+		c.L.Lock()
+		for !ready {
+			c.Wait() // ok: the spawner broadcasts after setting ready
+		}
+		c.L.Unlock()
+	}()
+	c.L.Lock()
+	ready = true
+	c.Broadcast()
+	c.L.Unlock()
+}
+
+// A WaitGroup made with a composite literal: its goroutine blocks on a
+// send that only the waiter, still in Wait, would receive.
+func waitGroupLiteral() {
+	go func() {
+		ch := make(chan int)
+		wg := sync.WaitGroup{}
+		wg.Add(1)
+		go func() {
+			ch <- 0 // want "send blocks forever"
+			wg.Done()
+		}()
+		wg.Wait() // want "waitgroup blocks forever"
+		<-ch
+	}()
+}
+
+// ok: the same with the receive before Wait.
+func waitGroupLiteralSafe() {
+	go func() {
+		ch := make(chan int)
+		wg := sync.WaitGroup{}
+		wg.Add(1)
+		go func() {
+			ch <- 0 // ok: received before Wait
+			wg.Done()
+		}()
+		<-ch
+		wg.Wait() // ok: Done follows the send
+	}()
+}
