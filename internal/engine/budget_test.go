@@ -33,12 +33,19 @@ func writeGenerated(t testing.TB, n, funcs int) string {
 		}
 		b.WriteString("\tfor i := 0; i < 3; i++ {\n\t\t<-out\n\t}\n}\n")
 	}
+	return writeSource(t, b.String())
+}
+
+// writeSource writes package gen with source src and returns the GOPATH
+// root holding it.
+func writeSource(t testing.TB, src string) string {
+	t.Helper()
 	root := t.TempDir()
 	dir := filepath.Join(root, "src", "gen")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "gen.go"), []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "gen.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return root
@@ -142,6 +149,40 @@ func TestWorkBudget(t *testing.T) {
 	}
 	if st.Scopes != 4 || st.OutOfBudget != 4 || st.Skipped != 0 {
 		t.Errorf("Scopes, OutOfBudget, Skipped = %d, %d, %d; want 4, 4, 0 (stats %+v)", st.Scopes, st.OutOfBudget, st.Skipped, st)
+	}
+}
+
+// TestQuiet checks that a scope nothing of which can wait is not
+// searched, and that a wait reached only through a method of a type
+// converted to an interface keeps the scope.
+func TestQuiet(t *testing.T) {
+	t.Parallel()
+	root := writeSource(t, `package gen
+
+type waiter interface{ wait() }
+
+type chanWaiter struct{ c chan int }
+
+func (w chanWaiter) wait() { <-w.c }
+
+func count(n int) int { return n + 1 }
+
+// quiet starts goroutines that only compute.
+func quiet() {
+	for i := 0; i < 3; i++ {
+		go count(i)
+	}
+}
+
+// viaInterface waits through an interface method.
+func viaInterface() {
+	var w waiter = chanWaiter{c: make(chan int)}
+	go w.wait()
+}
+`)
+	st := statsOf(t, root, engine.DefaultConfig())
+	if st.Quiet != 1 || st.Scopes != 1 {
+		t.Errorf("Quiet, Scopes = %d, %d; want 1, 1 (stats %+v)", st.Quiet, st.Scopes, st)
 	}
 }
 
