@@ -51,9 +51,23 @@ func lenOf(cc *ssa.CallCommon, args []value) (value, bool) {
 // become a marker value.
 func (x *search) calleeOf(s *state, f *frame, cc *ssa.CallCommon) value {
 	if b, ok := cc.Value.(*ssa.Builtin); ok {
+		if b.Name() == "append" && len(cc.Args) == 2 && isVarargs(cc.Args[1]) {
+			return keyVal("@append+") // appends at least one element
+		}
 		return keyVal("@" + b.Name())
 	}
 	return s.eval(f, cc.Value)
+}
+
+// isVarargs reports whether v is the slice go/ssa builds for the
+// variadic arguments of a call, which holds at least one value.
+func isVarargs(v ssa.Value) bool {
+	sl, ok := v.(*ssa.Slice)
+	if !ok {
+		return false
+	}
+	a, ok := sl.X.(*ssa.Alloc)
+	return ok && a.Comment == "varargs"
 }
 
 // deferOf evaluates a deferred call at its defer statement.
@@ -235,6 +249,16 @@ func (x *search) builtin(s *state, name string, args []value, done func(value) (
 		if len(args) == 1 && x.isChan(s, args[0]) && !s.heap[args[0].n].escaped {
 			return done(intVal(int64(s.heap[args[0].n].count)))
 		}
+	case "append+":
+		// The result is not empty: a later len(x) == 0 is false, so that
+		// a wait guarded by an empty queue is not taken after a push.
+		for _, a := range args {
+			s.escape(a)
+		}
+		r := s.unknown()
+		n := "len(" + condKey(r) + ")"
+		s.memo = s.memo.set("("+condKey(intVal(0))+"=="+n+")", false).set("("+condKey(intVal(0))+"<"+n+")", true)
+		return done(r)
 	case "append", "copy":
 		for _, a := range args {
 			s.escape(a)

@@ -226,3 +226,32 @@ func waitGroupLiteralSafe() {
 		wg.Wait() // ok: Done follows the send
 	}()
 }
+
+// A Cond waiter on an empty queue that nobody fills or signals.
+func condEmptyQueue() {
+	var mu sync.Mutex
+	c := sync.NewCond(&mu)
+	var q []int
+	go func() {
+		mu.Lock()
+		for len(q) == 0 {
+			c.Wait() // want "cond blocks forever"
+		}
+		mu.Unlock()
+	}()
+}
+
+// ok: the queue holds an element before the waiter looks.
+func condFilledQueue() {
+	var mu sync.Mutex
+	c := sync.NewCond(&mu)
+	var q []int
+	q = append(q, 1)
+	go func() {
+		mu.Lock()
+		for len(q) == 0 {
+			c.Wait() // ok: the queue is not empty
+		}
+		mu.Unlock()
+	}()
+}
