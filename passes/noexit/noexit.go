@@ -14,6 +14,8 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
+	"github.com/goroutinelint/goroutinelint/internal/engine"
+	"github.com/goroutinelint/goroutinelint/internal/enginediag"
 	"github.com/goroutinelint/goroutinelint/internal/lint"
 )
 
@@ -62,7 +64,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:      doc,
 		URL:      "https://github.com/goroutinelint/goroutinelint#noexit",
 		Flags:    *flag.NewFlagSet(Name, flag.ContinueOnError),
-		Requires: []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer, chanmodel.Analyzer},
+		Requires: []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer, chanmodel.Analyzer, engine.Analyzer},
 		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 	}
 	a.Flags.BoolVar(&c.Main, "main", c.Main, "report goroutines started once from main, or code only main calls, too (daemons by default)")
@@ -78,6 +80,9 @@ type checker struct {
 	report   *lint.Reporter
 	syntax   *syntaxIndex
 	reported map[token.Pos]bool // one diagnostic per spawn
+	// waits are the engine's stuck goroutines by the position noexit
+	// reports them at (go statement, or the wait of a scope function).
+	waits map[token.Pos]*enginediag.Finding
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
@@ -89,6 +94,12 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		report:   lint.NewReporter(pass, Name, cfg.Generated),
 		syntax:   indexSyntax(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)),
 		reported: map[token.Pos]bool{},
+		waits:    map[token.Pos]*enginediag.Finding{},
+	}
+	idx := enginediag.NewIndex(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector), ssaInfo.SrcFuncs)
+	waits := idx.Waits(pass.ResultOf[engine.Analyzer].(*engine.Result))
+	for i := range waits {
+		c.waits[waits[i].Pos] = &waits[i]
 	}
 	for _, fn := range ssaInfo.SrcFuncs {
 		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.runFunc(fn) })
@@ -96,6 +107,9 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 	for _, fn := range chanmodel.InitLiterals(ssaInfo.Pkg) {
 		// var start = sync.OnceFunc(func() { go ... }): not in SrcFuncs.
 		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.runFunc(fn) })
+	}
+	for i := range waits {
+		c.reportWait(&waits[i])
 	}
 	c.report.Finish()
 	return nil, nil

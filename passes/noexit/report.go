@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
+	"github.com/goroutinelint/goroutinelint/internal/enginediag"
 )
 
 // maxDepth bounds how many calls deep a message explains a callee that
@@ -175,10 +176,48 @@ func (c *checker) related(d *analysis.Diagnostic, pos token.Pos, msg string) {
 }
 
 // reportOnce reports d unless a diagnostic was already reported at its
-// position: one spawn, one diagnostic.
+// position: one spawn, one diagnostic. When the engine found the same
+// goroutine stuck, d keeps its message and gains the engine's wait as a
+// related location.
 func (c *checker) reportOnce(d analysis.Diagnostic) {
 	if c.reported[d.Pos] {
 		return // already reported
+	}
+	if w := c.waits[d.Pos]; w != nil {
+		c.related(&d, w.Stuck.Op, "blocks here")
+	}
+	c.reported[d.Pos] = true
+	c.report.Report(d)
+}
+
+// reportWait reports a goroutine the engine found stuck, unless a rule of
+// the channel model reported it already (its message is the more
+// specific) or the daemon policy exempts its spawner.
+func (c *checker) reportWait(w *enginediag.Finding) {
+	if c.reported[w.Pos] {
+		return // reported by a chanmodel rule, with the wait related
+	}
+	fn := w.Spawner
+	if !w.Stuck.Go.IsValid() {
+		fn = w.Stuck.Entry
+	}
+	if fn == nil {
+		return // a go statement we cannot place: unknown
+	}
+	start := c.model.Started(fn)
+	if start.Kind == chanmodel.StartMain && !c.cfg.Main {
+		return // daemons of package main: see the policy table in README
+	}
+	d := analysis.Diagnostic{Pos: w.Pos, End: w.End, Category: w.Category, Message: w.Message, Related: w.Related}
+	if w.Stuck.Go.IsValid() {
+		head := "goroutine started here may never exit"
+		if chanmodel.InDeclaredInit(fn) {
+			head = "goroutine started in init may never exit"
+		}
+		if per := c.howMany(fn, chanmodel.Spawn{Pos: w.Stuck.Go}, start); per != "" {
+			head += ", leaking " + per
+		}
+		d.Message = head + ": " + w.Message
 	}
 	c.reported[d.Pos] = true
 	c.report.Report(d)

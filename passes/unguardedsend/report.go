@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
+	"github.com/goroutinelint/goroutinelint/internal/enginediag"
 )
 
 // checkAbandons reports the sends on channels fn makes and can abandon.
@@ -107,4 +108,24 @@ func (c *checker) reportOnce(d analysis.Diagnostic) {
 	}
 	c.reported[d.Pos] = true
 	c.report.Report(d)
+}
+
+// reportStranded reports a send the engine found stuck, unless a rule of
+// the channel model reported it already (its message is the more
+// specific) or it runs in a daemon of package main.
+func (c *checker) reportStranded(f enginediag.Finding) {
+	if c.reported[f.Pos] {
+		return // reported by a chanmodel rule
+	}
+	fn := f.Spawner
+	if !f.Stuck.Go.IsValid() {
+		fn = f.Stuck.Entry
+	}
+	if fn == nil {
+		return // a goroutine we cannot place: unknown
+	}
+	if c.model.Started(fn).Kind == chanmodel.StartMain {
+		return // daemons of package main: see the policy table in README
+	}
+	c.reportOnce(analysis.Diagnostic{Pos: f.Pos, End: f.End, Category: f.Category, Message: f.Message, Related: f.Related})
 }

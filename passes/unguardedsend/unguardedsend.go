@@ -13,6 +13,8 @@ import (
 	"golang.org/x/tools/go/ssa"
 
 	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
+	"github.com/goroutinelint/goroutinelint/internal/engine"
+	"github.com/goroutinelint/goroutinelint/internal/enginediag"
 	"github.com/goroutinelint/goroutinelint/internal/lint"
 )
 
@@ -60,7 +62,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:      doc,
 		URL:      "https://github.com/goroutinelint/goroutinelint#unguardedsend",
 		Flags:    *flag.NewFlagSet(Name, flag.ContinueOnError),
-		Requires: []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer, chanmodel.Analyzer},
+		Requires: []*analysis.Analyzer{buildssa.Analyzer, inspect.Analyzer, chanmodel.Analyzer, engine.Analyzer},
 		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, c) },
 	}
 	a.Flags.BoolVar(&c.AnySpawner, "any-spawner", c.AnySpawner, "report sends to shared channels by goroutines started in any function, not only HTTP handlers")
@@ -90,6 +92,10 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 	}
 	for _, fn := range ssaInfo.SrcFuncs {
 		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.runFunc(fn) })
+	}
+	idx := enginediag.NewIndex(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector), ssaInfo.SrcFuncs)
+	for _, f := range idx.Sends(pass.ResultOf[engine.Analyzer].(*engine.Result)) {
+		c.reportStranded(f)
 	}
 	c.report.Finish()
 	return nil, nil
