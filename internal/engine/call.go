@@ -177,6 +177,11 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 		t.frames = append(t.frames, nf)
 		return moved, ""
 	}
+	if x.ends != nil && x.ends(fn) {
+		// A function not followed that exits on every path (t.Fatal in a
+		// helper of another package, a wrapper of os.Exit): as for os.Exit.
+		return prune, ""
+	}
 	if x.isStd(fn) {
 		// The standard library does not keep what it is given, except
 		// callbacks and channels.

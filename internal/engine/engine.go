@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/goroutinelint/goroutinelint/internal/chanmodel"
 	"github.com/goroutinelint/goroutinelint/internal/lint"
 )
 
@@ -76,7 +77,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:       Name,
 		Doc:        doc,
 		URL:        "https://github.com/goroutinelint/goroutinelint#engine",
-		Requires:   []*analysis.Analyzer{buildssa.Analyzer},
+		Requires:   []*analysis.Analyzer{buildssa.Analyzer, chanmodel.Analyzer},
 		ResultType: reflect.TypeFor[*Result](),
 		Run:        func(pass *analysis.Pass) (any, error) { return run(pass, &cfg), nil },
 	}
@@ -200,8 +201,13 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 	infos := map[*ssa.Function]*fnInfo{}
 	seen := map[stuckKey]bool{}
 	std := map[*ssa.Package]bool{}
+	model := pass.ResultOf[chanmodel.Analyzer].(*chanmodel.Result)
+	ends := func(fn *ssa.Function) bool {
+		s := model.Summary(fn)
+		return s != nil && s.NeverReturns && !s.Forever
+	}
 	pkg := &pkgSearch{pass: pass, cfg: cfg, res: res, infos: infos, seen: seen, std: std,
-		work: cfg.PackageWork + cfg.WorkPerInstr*countInstrs(ssaRes.SrcFuncs)}
+		work: cfg.PackageWork + cfg.WorkPerInstr*countInstrs(ssaRes.SrcFuncs), ends: ends}
 	// Rounds: every scope first gets a small budget, which most finish
 	// within; then the scopes that ran out are searched again with four
 	// times as much, and so on up to the full budget, while the package
@@ -257,9 +263,10 @@ type pkgSearch struct {
 	infos  map[*ssa.Function]*fnInfo
 	seen   map[stuckKey]bool
 	std    map[*ssa.Package]bool
-	work   int                    // the package's work budget
-	scopes int                    // scopes searched at least once
-	tried  map[*ssa.Function]bool // scopes searched once
+	work   int                      // the package's work budget
+	scopes int                      // scopes searched at least once
+	tried  map[*ssa.Function]bool   // scopes searched once
+	ends   func(*ssa.Function) bool // callees not followed that end the path
 }
 
 // search searches scope fn within maxStates and maxWork and what the
@@ -288,6 +295,7 @@ func (p *pkgSearch) search(fn *ssa.Function, maxStates, maxWork int) *search {
 	scfg.MaxStates = min(maxStates, left)
 	scfg.MaxWork = min(maxWork, work)
 	x := newSearch(&scfg, fn, p.infos, p.std)
+	x.ends = p.ends
 	if p.cfg.Trace != nil {
 		fmt.Fprintf(p.cfg.Trace, "engine: searching %s\n", fn)
 	}

@@ -4,6 +4,8 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -214,6 +216,9 @@ func (s *state) binop(op token.Token, a, b value) value {
 	if ka == "?" || kb == "?" {
 		return s.unknown()
 	}
+	if v, ok := s.decideByBounds(op, a, b); ok {
+		return v
+	}
 	var key string
 	switch op {
 	case token.EQL, token.NEQ:
@@ -419,4 +424,143 @@ func (s *state) fieldAddr(p value, i int) value {
 		return o.fields[i]
 	}
 	return value{k: vRef, n: p.n, f: int32(i)}
+}
+
+// decideByBounds decides a comparison of a symbolic integer with a known
+// one from the outcomes already chosen for other comparisons of the same
+// symbol with known integers: after 0 < n and 1 < n held, n == 0 is
+// false. Without it, a loop that ran twice over a slice and a second loop
+// to len of that slice could disagree on the length.
+func (s *state) decideByBounds(op token.Token, a, b value) (value, bool) {
+	sym, c, flip := b, a.n, false
+	switch {
+	case a.k == vInt && b.k == vUnknown:
+	case b.k == vInt && a.k == vUnknown:
+		sym, c, flip = a, b.n, true
+	default:
+		return value{}, false
+	}
+	key := sym.key()
+	if key == "" || len(s.memo.entries) == 0 {
+		return value{}, false
+	}
+	lo, hi := s.bounds(key)
+	var res, known bool
+	switch op {
+	case token.EQL, token.NEQ:
+		switch {
+		case c < lo || c > hi:
+			res, known = false, true
+		case lo == hi:
+			res, known = true, true
+		}
+		if known && op == token.NEQ {
+			res = !res
+		}
+	default:
+		// Put the comparison as c op' sym.
+		if flip {
+			switch op {
+			case token.LSS:
+				op = token.GTR
+			case token.GTR:
+				op = token.LSS
+			case token.LEQ:
+				op = token.GEQ
+			case token.GEQ:
+				op = token.LEQ
+			}
+		}
+		switch op {
+		case token.LSS: // c < sym
+			res, known = c < lo, c < lo || hi <= c
+		case token.LEQ: // c <= sym
+			res, known = c <= lo, c <= lo || hi < c
+		case token.GTR: // c > sym
+			res, known = c > hi, c > hi || lo >= c
+		case token.GEQ: // c >= sym
+			res, known = c >= hi, c >= hi || lo > c
+		}
+	}
+	if !known {
+		return value{}, false
+	}
+	return boolVal(res), true
+}
+
+// bounds returns the least and greatest values of the integer symbol key
+// that the outcomes in s.memo allow: lengths are never negative, c < key
+// held means key > c, and so on.
+func (s *state) bounds(key string) (lo, hi int64) {
+	lo, hi = math.MinInt64, math.MaxInt64
+	if strings.HasPrefix(key, "len(") || strings.HasPrefix(key, "cap(") {
+		lo = 0
+	}
+	var ne []int64
+	for _, e := range s.memo.entries {
+		k, v := e.key, e.v
+		inner, ok := strings.CutPrefix(k, "(")
+		if !ok {
+			continue
+		}
+		inner, ok = strings.CutSuffix(inner, ")")
+		if !ok {
+			continue
+		}
+		if rest, ok := strings.CutSuffix(inner, "<"+key); ok { // c < key
+			if c, ok := intKey(rest); ok {
+				if v {
+					lo = max(lo, c+1)
+				} else {
+					hi = min(hi, c)
+				}
+			}
+		} else if rest, ok := strings.CutPrefix(inner, key+"<"); ok { // key < c
+			if c, ok := intKey(rest); ok {
+				if v {
+					hi = min(hi, c-1)
+				} else {
+					lo = max(lo, c)
+				}
+			}
+		} else if rest, ok := strings.CutSuffix(inner, "=="+key); ok {
+			if c, ok := intKey(rest); ok {
+				if v {
+					lo, hi = max(lo, c), min(hi, c)
+				} else {
+					ne = append(ne, c)
+				}
+			}
+		} else if rest, ok := strings.CutPrefix(inner, key+"=="); ok {
+			if c, ok := intKey(rest); ok {
+				if v {
+					lo, hi = max(lo, c), min(hi, c)
+				} else {
+					ne = append(ne, c)
+				}
+			}
+		}
+	}
+	slices.Sort(ne)
+	for _, c := range ne {
+		if c == lo && lo < hi {
+			lo++
+		}
+	}
+	for i := len(ne) - 1; i >= 0; i-- {
+		if ne[i] == hi && lo < hi {
+			hi--
+		}
+	}
+	return lo, hi
+}
+
+// intKey parses the condition key of a known integer ("i3").
+func intKey(k string) (int64, bool) {
+	rest, ok := strings.CutPrefix(k, "i")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(rest, 10, 64)
+	return n, err == nil
 }

@@ -23,6 +23,9 @@ type search struct {
 	depth   int    // current depth of the search
 	found   map[stuckKey]*Stuck
 	std     map[*ssa.Package]bool // memo of isStd, shared by the package's searches
+	// ends reports whether a function the search does not follow ends the
+	// goroutine or the program on every path (the channel model's summary).
+	ends func(*ssa.Function) bool
 }
 
 // stuckKey identifies a stuck goroutine: where it started and where it
