@@ -115,3 +115,24 @@ func (b *batch) counted() {
 		<-errc // ok: one receive per sender
 	}
 }
+
+// gather receives n values, and none when n is 0.
+func gather(ch <-chan int, n int) (sum int) {
+	if n == 0 {
+		return 0
+	}
+	for i := 0; i < n; i++ {
+		sum += <-ch
+	}
+	return sum
+}
+
+// ok: one sender per element, and a loop to len of the same slice
+// receives once per sender; the n == 0 test agrees with the range.
+func lenLoop(xs []int) int {
+	ch := make(chan int)
+	for _, x := range xs {
+		go func() { ch <- x }() // ok: received once per element
+	}
+	return gather(ch, len(xs))
+}
