@@ -211,12 +211,14 @@ func groupWaited(ctx context.Context, items []int) error {
 	return g.Wait()
 }
 
-// waitGroupGo: sync.WaitGroup.Go spawns that are waited for.
+// waitGroupGo: sync.WaitGroup.Go spawns that are waited for, but the
+// channel holds one value and is read only after Wait: with two items the
+// second send and Wait wait for each other forever.
 func waitGroupGo(items []int) int {
 	ch := make(chan int, 1)
 	var wg sync.WaitGroup
 	for _, it := range items {
-		wg.Go(func() { ch <- it }) // ok: the spawner waits; a full buffer would deadlock, not leak
+		wg.Go(func() { ch <- it }) // want `send on ch may block forever: every goroutine that could receive from it is blocked or has returned`
 	}
 	wg.Wait()
 	return len(ch)
@@ -333,6 +335,8 @@ func doneClosed(xs []int) int {
 
 // oneOfTwo: the goroutine answers once, on either ready or failed; the
 // spawner waits for ready and, if it does not come in time, for failed.
+// When the work succeeds after the timeout, the spawner waits on failed
+// and the goroutine on ready, forever.
 func oneOfTwo(ctx context.Context) error {
 	ready := make(chan struct{})
 	failed := make(chan error)
@@ -341,7 +345,7 @@ func oneOfTwo(ctx context.Context) error {
 			failed <- err
 			return
 		}
-		ready <- struct{}{} // ok: a value from failed means this send never happens
+		ready <- struct{}{} // want `send on ready may block forever: every goroutine that could receive from it is blocked or has returned`
 	}()
 	select {
 	case <-ready:
@@ -353,7 +357,8 @@ func oneOfTwo(ctx context.Context) error {
 
 // oneOfTwoPerStage: two goroutines in turn answer once on the shared
 // ready or failed; each receive from failed happens while only one of
-// them has started.
+// them has started. As in oneOfTwo, a first stage that succeeds after the
+// timeout leaves it sending on ready while the spawner waits on failed.
 func oneOfTwoPerStage() error {
 	ready := make(chan struct{})
 	failed := make(chan error)
@@ -362,7 +367,7 @@ func oneOfTwoPerStage() error {
 			failed <- err
 			return
 		}
-		ready <- struct{}{} // ok: the first stage's answer is taken from failed or ready
+		ready <- struct{}{} // want `send on ready may block forever: every goroutine that could receive from it is blocked or has returned`
 	}()
 	select {
 	case <-ready:

@@ -193,13 +193,15 @@ func tryRecv(errc <-chan error) error {
 	}
 }
 
-// checked polls twice for the errors of two goroutines run in turn.
+// checked polls twice for the errors of two goroutines: when both polls
+// come before either goroutine sends, the first value fills the buffer and
+// the other goroutine's send waits forever.
 func checked(run func() error) error {
 	errc := make(chan error, 1)
-	go func() { errc <- run() }() // ok: a poll with a default case counts as receiving what is there
+	go func() { errc <- run() }() // want `send on errc may block forever: checked and the goroutines it starts can return without receiving from it`
 	if err := tryRecv(errc); err != nil {
 		return err
 	}
-	go func() { errc <- run() }() // ok: a poll with a default case counts as receiving what is there
+	go func() { errc <- run() }() // want `send on errc may block forever: checked and the goroutines it starts can return without receiving from it`
 	return tryRecv(errc)
 }
