@@ -49,6 +49,7 @@ type Index struct {
 	calls   map[token.Pos]*ast.CallExpr // calls by Lparen: Lock, Wait, Go methods
 	gos     map[token.Pos]bool          // go keywords
 	spawner map[token.Pos]*ssa.Function // the function holding each go statement or call
+	funcs   []*ssa.Function             // the package's functions with syntax
 }
 
 // NewIndex indexes the package's channel operations, calls and go
@@ -79,6 +80,9 @@ func NewIndex(pass *analysis.Pass, insp *inspector.Inspector, funcs []*ssa.Funct
 		}
 	}
 	for _, fn := range funcs {
+		if fn.Syntax() != nil {
+			x.funcs = append(x.funcs, fn)
+		}
 		for _, b := range fn.Blocks {
 			for _, instr := range b.Instrs {
 				switch instr.(type) {
@@ -124,6 +128,19 @@ func (x *Index) Sends(res *engine.Result) []Finding {
 		}
 		x.witness(&f, st)
 		out = append(out, f)
+	}
+	return out
+}
+
+// SendGos returns the go statements (and Go calls) of the goroutines found
+// stuck on a send in some execution: unguardedsend reports those at the
+// send, so noexit leaves them alone, whatever else they may wait on.
+func SendGos(res *engine.Result) map[token.Pos]bool {
+	out := map[token.Pos]bool{}
+	for _, st := range res.Stuck {
+		if isSend(st.Kind) && st.Go.IsValid() && st.Op.IsValid() {
+			out[st.Go] = true
+		}
 	}
 	return out
 }
@@ -222,6 +239,9 @@ func (x *Index) why(st *engine.Stuck, answering, answer string) string {
 			othersReturned = true
 		}
 	}
+	if x.private(st) {
+		return "nothing else can " + answer
+	}
 	scope := funcName(st.Scope)
 	switch {
 	case blocked:
@@ -234,6 +254,36 @@ func (x *Index) why(st *engine.Stuck, answering, answer string) string {
 		return "the goroutines that could " + answer + " can return without doing so"
 	}
 	return "nothing else can " + answer
+}
+
+// private reports whether the channel or lock st waits on is the waiting
+// function's own: made in the function that waits on it, which is not the
+// search's root and starts no goroutine of the witness. Then where the
+// other goroutines went is not why nothing answers.
+func (x *Index) private(st *engine.Stuck) bool {
+	fn := x.enclosing(st.Op)
+	if fn == nil || fn == st.Scope || !st.Made.IsValid() || x.enclosing(st.Made) != fn {
+		return false
+	}
+	for _, e := range st.Witness {
+		if e.Go.IsValid() && x.enclosing(e.Go) == fn {
+			return false // it shares the object with a goroutine it started
+		}
+	}
+	return true
+}
+
+// enclosing returns the innermost function of the package whose syntax
+// holds pos.
+func (x *Index) enclosing(pos token.Pos) *ssa.Function {
+	var best *ssa.Function
+	for _, fn := range x.funcs {
+		n := fn.Syntax()
+		if n.Pos() <= pos && pos < n.End() && (best == nil || n.Pos() >= best.Syntax().Pos() && n.End() <= best.Syntax().End()) {
+			best = fn
+		}
+	}
+	return best
 }
 
 // witness adds where the channel or lock was made and where the other

@@ -83,6 +83,9 @@ type checker struct {
 	// waits are the engine's stuck goroutines by the position noexit
 	// reports them at (go statement, or the wait of a scope function).
 	waits map[token.Pos]*enginediag.Finding
+	// sendGos are the go statements of goroutines the engine found stuck
+	// on a send, which unguardedsend reports at the send.
+	sendGos map[token.Pos]bool
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
@@ -97,7 +100,9 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		waits:    map[token.Pos]*enginediag.Finding{},
 	}
 	idx := enginediag.NewIndex(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector), ssaInfo.SrcFuncs)
-	waits := idx.Waits(pass.ResultOf[engine.Analyzer].(*engine.Result))
+	eng := pass.ResultOf[engine.Analyzer].(*engine.Result)
+	c.sendGos = enginediag.SendGos(eng)
+	waits := idx.Waits(eng)
 	for i := range waits {
 		c.waits[waits[i].Pos] = &waits[i]
 	}

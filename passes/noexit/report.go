@@ -183,6 +183,9 @@ func (c *checker) reportOnce(d analysis.Diagnostic) {
 	if c.reported[d.Pos] {
 		return // already reported
 	}
+	if c.sendGos[d.Pos] {
+		return // stuck on a send: unguardedsend reports it at the send
+	}
 	if w := c.waits[d.Pos]; w != nil {
 		c.related(&d, w.Stuck.Op, "blocks here")
 	}
@@ -196,6 +199,9 @@ func (c *checker) reportOnce(d analysis.Diagnostic) {
 func (c *checker) reportWait(w *enginediag.Finding) {
 	if c.reported[w.Pos] {
 		return // reported by a chanmodel rule, with the wait related
+	}
+	if c.sendGos[w.Stuck.Go] {
+		return // stuck on a send in some execution: unguardedsend reports it
 	}
 	fn := w.Spawner
 	if !w.Stuck.Go.IsValid() {

@@ -24,6 +24,7 @@ var defaultCases = []string{
 	"unguardedsend/sequential",
 	"unguardedsend/partial/...",
 	"unguardedsend/afterfunc",
+	"unguardedsend/blocked",
 }
 
 // fixtures is the unguardedsend fixture tree, loaded once for every test
