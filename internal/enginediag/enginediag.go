@@ -213,9 +213,10 @@ func (x *Index) describe(st *engine.Stuck) (category, wait, why string) {
 	case engine.NoCases:
 		return "forever", "it blocks in an empty select", "nothing can wake it"
 	case engine.Lock:
-		return "lock", "it waits to lock " + x.recvName(st.Op, "a mutex"), x.why(st, "unlocking it", "unlock it")
+		// Who holds the lock is not in the witness: say what is sure.
+		return "lock", "it waits to lock " + x.recvName(st.Op, "a mutex"), "no goroutine that can still run unlocks it"
 	case engine.RLock:
-		return "lock", "it waits to read-lock " + x.recvName(st.Op, "a mutex"), x.why(st, "unlocking it", "unlock it")
+		return "lock", "it waits to read-lock " + x.recvName(st.Op, "a mutex"), "no goroutine that can still run unlocks it"
 	case engine.WaitGroup:
 		return "waitgroup", "it waits on " + x.recvName(st.Op, "a WaitGroup"), x.why(st, "calling Done", "call Done")
 	case engine.Cond:

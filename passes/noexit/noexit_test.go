@@ -25,6 +25,7 @@ var defaultCases = []string{
 	"noexit/policymain",
 	"noexit/fields",
 	"noexit/blocked",
+	"noexit/engine",
 }
 
 // fixtures is the noexit fixture tree, loaded once for every test here.
