@@ -145,6 +145,21 @@ func SendGos(res *engine.Result) map[token.Pos]bool {
 	return out
 }
 
+// WaitGos returns the go statements (and Go calls) of the goroutines found
+// stuck on something other than a send, and never on a send: noexit
+// reports those at the go statement, so unguardedsend drops a channel
+// model finding on a send of theirs (the goroutine waits before it).
+func WaitGos(res *engine.Result) map[token.Pos]bool {
+	sends := SendGos(res)
+	out := map[token.Pos]bool{}
+	for _, st := range res.Stuck {
+		if !isSend(st.Kind) && st.Kind != engine.Other && st.Go.IsValid() && st.Op.IsValid() && !sends[st.Go] {
+			out[st.Go] = true
+		}
+	}
+	return out
+}
+
 // Waits returns the goroutines stuck on anything but a send: one finding
 // per go statement, at its go keyword, with the wait as the first related
 // location; a search's own function that never returns is reported at the

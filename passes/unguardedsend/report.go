@@ -30,7 +30,7 @@ func (c *checker) checkAbandons(fn *ssa.Function) {
 			} else if fix := c.fanOutFix(fn, a, name); fix != nil {
 				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 			}
-			c.reportOnce(d)
+			c.reportSpawned(d, s.Go)
 		}
 	}
 }
@@ -87,7 +87,7 @@ func (c *checker) checkSpawnedSends(sites []chanmodel.Site, per string) {
 				d.SuggestedFixes = []analysis.SuggestedFix{*fix}
 			}
 		}
-		c.reportOnce(d)
+		c.reportSpawned(d, s.Go)
 	}
 }
 
@@ -98,6 +98,17 @@ func (c *checker) related(d *analysis.Diagnostic, pos, self token.Pos, msg strin
 		return // nothing to add
 	}
 	d.Related = append(d.Related, analysis.RelatedInformation{Pos: pos, Message: msg})
+}
+
+// reportSpawned reports d, on a send of the goroutine started at goPos,
+// unless the engine found that goroutine stuck before it ever sends:
+// noexit reports it there, one finding per goroutine (fixture
+// unguardedsend/blocked, lockedBeforeSend).
+func (c *checker) reportSpawned(d analysis.Diagnostic, goPos token.Pos) {
+	if goPos.IsValid() && c.waitGos[goPos] {
+		return // noexit reports the goroutine at its go statement
+	}
+	c.reportOnce(d)
 }
 
 // reportOnce reports d unless a diagnostic was already reported at its

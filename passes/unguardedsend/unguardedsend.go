@@ -78,6 +78,9 @@ type checker struct {
 	report   *lint.Reporter
 	syntax   *syntaxIndex
 	reported map[token.Pos]bool // one diagnostic per send
+	// waitGos are the go statements of goroutines the engine found stuck
+	// on another wait, never on a send: noexit reports them.
+	waitGos map[token.Pos]bool
 }
 
 func run(pass *analysis.Pass, cfg *Config) (any, error) {
@@ -90,11 +93,13 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		syntax:   indexSyntax(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)),
 		reported: map[token.Pos]bool{},
 	}
+	eng := pass.ResultOf[engine.Analyzer].(*engine.Result)
+	c.waitGos = enginediag.WaitGos(eng)
 	for _, fn := range ssaInfo.SrcFuncs {
 		lint.Guard(Name, pass.Pkg.Path(), fn, func() { c.runFunc(fn) })
 	}
 	idx := enginediag.NewIndex(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector), ssaInfo.SrcFuncs)
-	for _, f := range idx.Sends(pass.ResultOf[engine.Analyzer].(*engine.Result)) {
+	for _, f := range idx.Sends(eng) {
 		c.reportStranded(f)
 	}
 	c.report.Finish()

@@ -6,6 +6,8 @@ package blocked
 import (
 	"fmt"
 	"log"
+	"sync"
+	"time"
 )
 
 // NilSend sends on a nil channel.
@@ -56,4 +58,36 @@ func Shared() {
 		go func() { ch <- 1 }() // ok: the outer goroutine receives
 		fmt.Println(<-ch)
 	}()
+}
+
+type registry struct {
+	mu    sync.Mutex
+	items int
+}
+
+// prune returns with the lock held when there is nothing to prune.
+func (r *registry) prune() {
+	r.mu.Lock()
+	if r.items == 0 {
+		return
+	}
+	r.mu.Unlock()
+}
+
+// lockedBeforeSend: the goroutine waits forever on the lock prune kept
+// before it reaches its send, so the send is not where it is stuck; noexit
+// reports it at the go statement.
+func lockedBeforeSend() {
+	r := &registry{}
+	r.prune()
+	done := make(chan bool)
+	go func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		done <- true // ok: never reached, the goroutine waits on r.mu before
+	}()
+	select {
+	case <-time.After(time.Millisecond):
+	case <-done:
+	}
 }
