@@ -194,7 +194,7 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 		} else {
 			setReg(f, in, s.unknown())
 		}
-	case *ssa.Slice, *ssa.MapUpdate, *ssa.IndexAddr, *ssa.Index:
+	case *ssa.MapUpdate, *ssa.IndexAddr, *ssa.Index:
 		// Elements of slices, arrays and maps are not tracked: what goes in
 		// escapes, what comes out is unknown.
 		for _, op := range instr.Operands(nil) {
@@ -205,6 +205,24 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 		if v, ok := instr.(ssa.Value); ok {
 			setReg(f, v, s.unknown())
 		}
+	case *ssa.MakeSlice:
+		// The elements are not tracked, but a known length is: loops over
+		// the slice and len of it agree with it (a range over make([]T, 5)
+		// runs five times, never zero).
+		v := s.unknown()
+		if n := s.eval(f, in.Len); n.k == vInt {
+			s.knownLen(v, n.n)
+		}
+		setReg(f, in, v)
+	case *ssa.Slice:
+		// go/ssa makes make([]T, 5) a slice of a new array: its length is
+		// known as above.
+		s.escape(s.eval(f, in.X))
+		v := s.unknown()
+		if n, ok := s.sliceLen(f, in); ok {
+			s.knownLen(v, n)
+		}
+		setReg(f, in, v)
 	case *ssa.Next:
 		setReg(f, in, tupleVal(s.unknown(), s.unknown(), s.unknown()))
 	case *ssa.Lookup:
@@ -445,4 +463,39 @@ func assumeNonNil(in *ssa.BinOp, a, b value) (value, bool) {
 		return boolVal(in.Op == token.NEQ), true
 	}
 	return value{}, false
+}
+
+// knownLen records that the slice v has n elements, as the outcome of the
+// comparison len(v) == n, which decideByBounds consults.
+func (s *state) knownLen(v value, n int64) {
+	if s.memo == nil {
+		s.memo = map[string]bool{}
+	}
+	s.memo["("+condKey(intVal(n))+"==len("+condKey(v)+"))"] = true
+}
+
+// sliceLen returns the length of the slice in makes when its bounds are
+// known: x[lo:hi] with known lo and hi, or x[lo:] of an array pointer.
+func (s *state) sliceLen(f *frame, in *ssa.Slice) (int64, bool) {
+	lo := int64(0)
+	if in.Low != nil {
+		v := s.eval(f, in.Low)
+		if v.k != vInt {
+			return 0, false
+		}
+		lo = v.n
+	}
+	if in.High != nil {
+		v := s.eval(f, in.High)
+		if v.k != vInt || v.n < lo {
+			return 0, false
+		}
+		return v.n - lo, true
+	}
+	if p, ok := in.X.Type().Underlying().(*types.Pointer); ok {
+		if a, ok := p.Elem().Underlying().(*types.Array); ok && a.Len() >= lo {
+			return a.Len() - lo, true
+		}
+	}
+	return 0, false
 }

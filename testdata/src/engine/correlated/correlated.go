@@ -136,3 +136,15 @@ func lenLoop(xs []int) int {
 	}
 	return gather(ch, len(xs))
 }
+
+// firstOfTwo starts one sender per item of a slice of two and takes the
+// first result: the other sender is stuck, the receive never is (the
+// range runs twice, never zero times).
+func firstOfTwo() {
+	items := make([]int, 2)
+	ch := make(chan int)
+	for range items {
+		go func() { ch <- 1 }() // want "send blocks forever"
+	}
+	<-ch // ok: two senders
+}
