@@ -40,17 +40,21 @@ func TestRuntime(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(t, e)
 			}
-			base := goroutinesIn(tc.fn)
+			runs := tc.fn
+			if tc.runs != "" {
+				runs = tc.runs
+			}
+			base := goroutinesIn(runs)
 			e.send(t, tc.method, tc.path)
 			want := base
 			if tc.leaky {
 				want += requests
 			}
-			got := waitForCount(tc.fn, want)
+			got := waitForCount(runs, want)
 			t.Logf("%s: %d stranded after %d requests (baseline %d)", tc.fn, got-base, requests, base)
 			if got != want {
 				t.Errorf("%s: %d goroutines stranded after %d requests, want %d\n%s",
-					tc.fn, got-base, requests, want-base, dumpOf(tc.fn))
+					tc.fn, got-base, requests, want-base, dumpOf(runs))
 			}
 			if tc.leaky && tc.upstreamPath != "" {
 				// The stranded goroutines are the ones waiting on the silent upstream.
@@ -116,6 +120,9 @@ type runtimeCase struct {
 	method, path string
 	leaky        bool   // strands one goroutine per request
 	upstreamPath string // the upstream path a leaky handler waits on, if any
+	// runs is the function the stranded goroutines run, when it is not the
+	// handler or a closure in it (a method of a struct the handler made).
+	runs string
 	// setup holds the consumers and fills their queues, so that the next
 	// send blocks; nil when the silent upstream is pressure enough.
 	setup func(t *testing.T, e *env)
@@ -131,7 +138,10 @@ type runtimeCase struct {
 //   - handleEnqueueLeaky: the request's own goroutine, blocked sending to the
 //     full taskQueueLeaky;
 //   - handleStatusLeaky, handlePriceLeaky, handleInventoryLeaky: the
-//     request's own goroutine, blocked in a request to the silent upstream.
+//     request's own goroutine, blocked in a request to the silent upstream;
+//   - handleReportLeaky: its stopper's goroutine, running (*stopper).wait,
+//     blocked on the struct field stopc that the handler's early return
+//     never closes (the requests carry no id).
 var runtimeCases = []runtimeCase{
 	{fn: "(*Server).handleLogLeaky", method: "GET", path: "/leaky/log", leaky: true, setup: holdLeakyLogger},
 	{fn: "(*Server).handleLogFixed", method: "GET", path: "/fixed/log", setup: holdFixedLogger},
@@ -145,6 +155,8 @@ var runtimeCases = []runtimeCase{
 	{fn: "(*Server).handlePriceFixed", method: "GET", path: "/fixed/price"},
 	{fn: "(*Server).handleInventoryLeaky", method: "GET", path: "/leaky/inventory", leaky: true, upstreamPath: "/inventory"},
 	{fn: "(*Server).handleInventoryFixed", method: "GET", path: "/fixed/inventory"},
+	{fn: "(*Server).handleReportLeaky", method: "GET", path: "/leaky/report", leaky: true, runs: "(*stopper).wait"},
+	{fn: "(*Server).handleReportFixed", method: "GET", path: "/fixed/report", runs: "(*stopper).wait"},
 }
 
 // holdLeakyLogger holds drainLogLeaky in a write and fills logChLeaky, so

@@ -128,6 +128,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /fixed/price", s.handlePriceFixed)
 	mux.HandleFunc("GET /leaky/inventory", s.handleInventoryLeaky)
 	mux.HandleFunc("GET /fixed/inventory", s.handleInventoryFixed)
+	mux.HandleFunc("GET /leaky/report", s.handleReportLeaky)
+	mux.HandleFunc("GET /fixed/report", s.handleReportFixed)
 	return mux
 }
 

@@ -305,7 +305,12 @@ func (x *Index) enclosing(pos token.Pos) *ssa.Function {
 // witness adds where the channel or lock was made and where the other
 // goroutines went (returned or blocked) to f's related locations.
 func (x *Index) witness(f *Finding, st *engine.Stuck) {
-	x.related(f, st.Made, "made here")
+	made := "made here"
+	switch st.Kind {
+	case engine.Send, engine.NilSend, engine.Recv, engine.Range, engine.Select, engine.NilChan:
+		made = "channel made here"
+	}
+	x.related(f, st.Made, made)
 	n := 0
 	for _, e := range st.Witness {
 		if n == maxWitness {
