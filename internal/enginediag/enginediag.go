@@ -113,12 +113,11 @@ func (x *Index) Sends(res *engine.Result) []Finding {
 		seen[st.Op] = true
 		f := x.finding(st, st.Op, token.NoPos)
 		name := x.chanName(st.Op, "a channel")
+		f.Category = "stranded"
 		if st.Kind == engine.NilSend {
-			f.Category = "forever"
 			f.Wait = "send on " + name + " blocks forever"
 			f.Why = name + " is nil here"
 		} else {
-			f.Category = "stranded"
 			f.Wait = "send on " + name + " may block forever"
 			f.Why = x.why(st, "receiving from it", "receive from it")
 		}
@@ -311,6 +310,9 @@ func (x *Index) witness(f *Finding, st *engine.Stuck) {
 		made = "channel made here"
 	}
 	x.related(f, st.Made, made)
+	if x.private(st) {
+		return // where the others went is not why nothing answers
+	}
 	n := 0
 	for _, e := range st.Witness {
 		if n == maxWitness {
