@@ -22,7 +22,20 @@
 //     in the package closes and that never leaves the package; or a
 //     receive from one that nothing closes or sends on;
 //   - goroutines that wait on a channel the spawner closes on some paths
-//     only (category early): an early return leaves it open.
+//     only (category early): an early return leaves it open;
+//   - goroutines that an exploration of how the function's goroutines
+//     interleave finds stuck (the interaction engine): waiting to receive
+//     or in a select that every goroutine able to answer has left
+//     (category blocked), on a lock no goroutine still able to run
+//     releases (lock), on a WaitGroup whose Done a path skips (waitgroup),
+//     or on a Cond nothing signals (cond).
+//
+// The wait is the first related location, then where its channel or lock
+// was made and where the other goroutines returned or blocked. When the
+// stuck goroutine is the function the exploration started from, no go
+// statement exists and the report is at the wait. A goroutine that can be
+// stuck on a send is reported by unguardedsend, at the send, so that one
+// stuck goroutine gets one report.
 //
 // A loop that returns or breaks under any condition, receives from
 // ctx.Done() or a stop channel that is closed, checks a receive's ok, or

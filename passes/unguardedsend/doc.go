@@ -24,7 +24,16 @@
 //     to goroutines started by any function);
 //   - HTTP handlers that themselves send to such a channel with no select
 //     escape (category handler): the request blocks while the readers are
-//     slow, and stays blocked after the client has gone.
+//     slow, and stays blocked after the client has gone;
+//   - sends that an exploration of how the function's goroutines interleave
+//     finds stuck (the interaction engine, category stranded): in some
+//     interleaving every goroutine that could receive has returned or is
+//     blocked itself, the channel is nil, or only the sender holds it.
+//
+// The go statement, where the channel was made and where the other
+// goroutines returned or blocked are related locations. A goroutine the
+// exploration finds stuck before it reaches its send (on a lock nobody
+// releases) is left to noexit, which reports it at its go statement.
 //
 // Sends in functions the goroutine calls are found through summaries, also
 // across packages. A send in a select with a receive case (ctx.Done(), a
