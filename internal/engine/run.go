@@ -194,7 +194,23 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 		} else {
 			setReg(f, in, s.unknown())
 		}
-	case *ssa.MapUpdate, *ssa.IndexAddr, *ssa.Index:
+	case *ssa.MakeMap:
+		// A map made here is empty until something is stored in it: a
+		// lookup before that finds nothing (a fresh cache has no entry).
+		setReg(f, in, ref(s.newObject(&object{k: oMap, made: in.Pos()})))
+	case *ssa.MapUpdate:
+		if o := s.mapObject(s.eval(f, in.Map)); o != nil {
+			o.count = 1
+			s.escape(s.eval(f, in.Key))
+			s.escape(s.eval(f, in.Value))
+			break
+		}
+		for _, op := range instr.Operands(nil) {
+			if *op != nil {
+				s.escape(s.eval(f, *op))
+			}
+		}
+	case *ssa.IndexAddr, *ssa.Index:
 		// Elements of slices, arrays and maps are not tracked: what goes in
 		// escapes, what comes out is unknown.
 		for _, op := range instr.Operands(nil) {
@@ -226,6 +242,19 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 	case *ssa.Next:
 		setReg(f, in, tupleVal(s.unknown(), s.unknown(), s.unknown()))
 	case *ssa.Lookup:
+		if o := s.mapObject(s.eval(f, in.X)); o != nil && o.count == 0 {
+			if in.CommaOk {
+				setReg(f, in, tupleVal(s.unknown(), boolVal(false)))
+			} else {
+				v := zeroOf(in.Type())
+				switch in.Type().Underlying().(type) {
+				case *types.Struct, *types.Array:
+					v = s.unknown() // a composite zero value is not modelled
+				}
+				setReg(f, in, v)
+			}
+			return next, ""
+		}
 		if in.CommaOk {
 			setReg(f, in, tupleVal(s.unknown(), s.unknown()))
 		} else {
@@ -498,4 +527,16 @@ func (s *state) sliceLen(f *frame, in *ssa.Slice) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// mapObject returns the map object v refers to, when it is one made in
+// the scope that no code the engine does not see can hold.
+func (s *state) mapObject(v value) *object {
+	if v.k != vRef || v.f >= 0 || v.n < 0 || int(v.n) >= len(s.heap) {
+		return nil
+	}
+	if o := s.heap[v.n]; o.k == oMap && !o.escaped {
+		return o
+	}
+	return nil
 }

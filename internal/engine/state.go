@@ -127,6 +127,7 @@ const (
 	oWaitGroup
 	oCond
 	oContext
+	oMap // a map made in the scope: count is 1 once something was stored
 )
 
 // An object is one allocation made while exploring a scope.

@@ -148,3 +148,32 @@ func firstOfTwo() {
 	}
 	<-ch // ok: two senders
 }
+
+// group runs fn once per key at a time; a second caller waits for the
+// first.
+type group struct {
+	m map[string]chan struct{}
+}
+
+func (g *group) do(key string, fn func()) {
+	if g.m == nil {
+		g.m = make(map[string]chan struct{})
+	}
+	if done, ok := g.m[key]; ok {
+		<-done
+		return
+	}
+	done := make(chan struct{})
+	g.m[key] = done
+	fn()
+	close(done)
+}
+
+// ok: the group is new, so the first do finds no entry and runs fn, which
+// closes started.
+func freshGroup() {
+	g := new(group)
+	started := make(chan struct{})
+	go g.do("k", func() { close(started) })
+	<-started // ok: fn runs in the first call of a new group
+}
