@@ -199,8 +199,8 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 		// lookup before that finds nothing (a fresh cache has no entry).
 		setReg(f, in, ref(s.newObject(&object{k: oMap, made: in.Pos()})))
 	case *ssa.MapUpdate:
-		if o := s.mapObject(s.eval(f, in.Map)); o != nil {
-			o.count = 1
+		if v := s.eval(f, in.Map); s.mapObject(v) != nil {
+			s.mut(int(v.n)).count = 1 // through mut: states share objects
 			s.escape(s.eval(f, in.Key))
 			s.escape(s.eval(f, in.Value))
 			break
@@ -497,10 +497,7 @@ func assumeNonNil(in *ssa.BinOp, a, b value) (value, bool) {
 // knownLen records that the slice v has n elements, as the outcome of the
 // comparison len(v) == n, which decideByBounds consults.
 func (s *state) knownLen(v value, n int64) {
-	if s.memo == nil {
-		s.memo = map[string]bool{}
-	}
-	s.memo["("+condKey(intVal(n))+"==len("+condKey(v)+"))"] = true
+	s.memo = s.memo.set("("+condKey(intVal(n))+"==len("+condKey(v)+"))", true)
 }
 
 // sliceLen returns the length of the slice in makes when its bounds are
