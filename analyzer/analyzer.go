@@ -80,6 +80,56 @@ func ForStdDependency(cfg Config) []*analysis.Analyzer {
 	return all
 }
 
+// ForDependency returns the suite as go vet needs it for a package outside
+// the standard library that it analyzes only for facts: the analyzers that
+// declare facts (clienttimeout, the channel model, ctrlflow) as they are,
+// and every pass that declares none (noexit, unguardedsend) as a copy that
+// keeps its name, flags and the fact-declaring part of its requirements
+// but runs nothing. Such a pass can export nothing, and go vet prints no
+// diagnostic of a facts-only package, so the package's facts are those of
+// the whole suite; what is saved is the passes' work and the interaction
+// engine's search, which only reports.
+func ForDependency(cfg Config) []*analysis.Analyzer {
+	all := All(cfg)
+	for i, a := range all {
+		if len(a.FactTypes) > 0 {
+			continue
+		}
+		c := *a
+		c.Requires = factDeclarers(a.Requires)
+		c.ResultType = nil
+		c.Run = func(*analysis.Pass) (any, error) { return nil, nil }
+		all[i] = &c
+	}
+	return all
+}
+
+// factDeclarers returns the analyzers of reqs' requirement graph that
+// declare fact types themselves, once each, so that they run (and export
+// their facts) without what only reports.
+func factDeclarers(reqs []*analysis.Analyzer) []*analysis.Analyzer {
+	seen := make(map[*analysis.Analyzer]bool)
+	var out []*analysis.Analyzer
+	var visit func(a *analysis.Analyzer)
+	visit = func(a *analysis.Analyzer) {
+		if seen[a] {
+			return
+		}
+		seen[a] = true
+		if len(a.FactTypes) > 0 {
+			out = append(out, a)
+			return // it requires what it needs itself
+		}
+		for _, req := range a.Requires {
+			visit(req)
+		}
+	}
+	for _, req := range reqs {
+		visit(req)
+	}
+	return out
+}
+
 // declaresFacts reports whether a or an analyzer it requires, transitively,
 // declares fact types.
 func declaresFacts(a *analysis.Analyzer) bool {

@@ -86,3 +86,38 @@ func factTypes(roots []*analysis.Analyzer) []string {
 	slices.Sort(names)
 	return names
 }
+
+// TestForDependency checks the suite go vet runs on a dependency outside the
+// standard library: the same names, flags and fact types as the real one;
+// the analyzers that declare facts real; the passes that declare none
+// inert, and the interaction engine, which only reports, not run at all.
+func TestForDependency(t *testing.T) {
+	t.Parallel()
+	all := analyzer.All(analyzer.DefaultConfig())
+	dep := analyzer.ForDependency(analyzer.DefaultConfig())
+	if len(dep) != len(all) {
+		t.Fatalf("%d analyzers, want %d", len(dep), len(all))
+	}
+	if got, want := factTypes(dep), factTypes(all); !slices.Equal(got, want) {
+		t.Errorf("fact types:\n%v\nwant:\n%v", got, want)
+	}
+	for i, a := range all {
+		b := dep[i]
+		if b.Name != a.Name || !reflect.DeepEqual(b.Flags.Lookup("generated") != nil, a.Flags.Lookup("generated") != nil) {
+			t.Errorf("analyzer %d is %s, want %s with the same flags", i, b.Name, a.Name)
+		}
+		if len(a.FactTypes) > 0 && (len(b.Requires) != len(a.Requires) || b.ResultType != a.ResultType) {
+			t.Errorf("%s declares facts and must run as it is", a.Name)
+		}
+		if len(a.FactTypes) == 0 {
+			if res, err := b.Run(nil); res != nil || err != nil {
+				t.Errorf("%s: the facts-only copy's Run returned %v, %v", b.Name, res, err)
+			}
+		}
+	}
+	for _, b := range graph(dep) {
+		if b.Name == "engine" {
+			t.Errorf("the interaction engine runs on a facts-only dependency (required by the graph)")
+		}
+	}
+}

@@ -111,11 +111,14 @@ func runVetTool() (code int) {
 	}
 	os.Args = append(os.Args[:1], args...)
 	analyzers := analyzer.All(analyzer.DefaultConfig())
-	if cfg := readVetConfig(os.Args[1:]); cfg.isStdDependency() {
+	switch cfg := readVetConfig(os.Args[1:]); {
+	case cfg.isStdDependency():
 		if cfg.writeStdVetx() {
 			return exitClean
 		}
 		analyzers = analyzer.ForStdDependency(analyzer.DefaultConfig())
+	case cfg != nil && cfg.VetxOnly:
+		analyzers = analyzer.ForDependency(analyzer.DefaultConfig())
 	}
 	guardRuns(analyzers, os.Stderr)
 	unitchecker.Main(analyzers...)
