@@ -12,6 +12,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -107,8 +108,8 @@ func (x *Index) Sends(res *engine.Result) []Finding {
 	var out []Finding
 	seen := map[token.Pos]bool{}
 	for _, st := range res.Stuck {
-		if !isSend(st.Kind) || !st.Op.IsValid() || seen[st.Op] {
-			continue // another check's, synthetic, or already found
+		if !isSend(st.Kind) || !st.Op.IsValid() || seen[st.Op] || x.testSetup(st, st.Op) {
+			continue // another check's, synthetic, already found, or a test's doing
 		}
 		seen[st.Op] = true
 		f := x.finding(st, st.Op, token.NoPos)
@@ -174,8 +175,8 @@ func (x *Index) Waits(res *engine.Result) []Finding {
 		if !at.IsValid() {
 			at = st.Op
 		}
-		if seen[at] {
-			continue // one finding per goroutine: the first wait in position order
+		if seen[at] || x.testSetup(st, at) {
+			continue // one finding per goroutine (the first wait in position order); or a test's doing
 		}
 		seen[at] = true
 		var f Finding
@@ -200,6 +201,22 @@ func (x *Index) Waits(res *engine.Result) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// testSetup reports whether st was found in the scope of a test but would
+// be reported at pos in the package's other files: the test's setup (a
+// struct built without the receiver production code starts, a listener it
+// has closed) strands the goroutine, and a finding there would blame code
+// that its real callers use correctly. Stuck goroutines of a test are
+// reported only in test files.
+func (x *Index) testSetup(st *engine.Stuck, pos token.Pos) bool {
+	if st.Scope == nil || !st.Scope.Pos().IsValid() || !pos.IsValid() {
+		return false
+	}
+	isTest := func(p token.Pos) bool {
+		return strings.HasSuffix(x.pass.Fset.Position(p).Filename, "_test.go")
+	}
+	return isTest(st.Scope.Pos()) && !isTest(pos)
 }
 
 // finding starts the finding on st at pos.

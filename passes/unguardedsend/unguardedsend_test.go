@@ -25,6 +25,7 @@ var defaultCases = []string{
 	"unguardedsend/partial/...",
 	"unguardedsend/afterfunc",
 	"unguardedsend/blocked",
+	"unguardedsend/testsetup",
 }
 
 // fixtures is the unguardedsend fixture tree, loaded once for every test
