@@ -208,7 +208,8 @@ func (x *Index) Waits(res *engine.Result) []Finding {
 // struct built without the receiver production code starts, a listener it
 // has closed) strands the goroutine, and a finding there would blame code
 // that its real callers use correctly. Stuck goroutines of a test are
-// reported only in test files.
+// reported only in test files, and only when no goroutine blocked in the
+// package's other code is why.
 func (x *Index) testSetup(st *engine.Stuck, pos token.Pos) bool {
 	if st.Scope == nil || !st.Scope.Pos().IsValid() || !pos.IsValid() {
 		return false
@@ -216,7 +217,20 @@ func (x *Index) testSetup(st *engine.Stuck, pos token.Pos) bool {
 	isTest := func(p token.Pos) bool {
 		return strings.HasSuffix(x.pass.Fset.Position(p).Filename, "_test.go")
 	}
-	return isTest(st.Scope.Pos()) && !isTest(pos)
+	if !isTest(st.Scope.Pos()) {
+		return false
+	}
+	if !isTest(pos) {
+		return true
+	}
+	// A wait in the test that only a goroutine blocked in the package's
+	// other code could answer rests on the same setup.
+	for _, ev := range st.Witness {
+		if ev.What == engine.Blocked && ev.Pos.IsValid() && !isTest(ev.Pos) {
+			return true
+		}
+	}
+	return false
 }
 
 // finding starts the finding on st at pos.

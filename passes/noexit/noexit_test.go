@@ -26,6 +26,7 @@ var defaultCases = []string{
 	"noexit/fields",
 	"noexit/blocked",
 	"noexit/engine",
+	"noexit/testsetup",
 }
 
 // fixtures is the noexit fixture tree, loaded once for every test here.
