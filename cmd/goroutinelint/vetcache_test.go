@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/goroutinelint/goroutinelint/internal/testlock"
 )
 
 // The tests run go vet, directly or through the standalone driver, many
@@ -88,7 +90,7 @@ func lockTool(bin string) (unlock func(), err error) {
 		return nil, err
 	}
 	name := filepath.Join(os.TempDir(), fmt.Sprintf("goroutinelint-vet-%x.lock", h.Sum(nil)[:8]))
-	return lockFile(name, 5*time.Minute)
+	return testlock.File(name, 5*time.Minute)
 }
 
 // firstRuns maps a run configuration (vetRunKey) to a channel closed when

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/goroutinelint/goroutinelint/internal/testlock"
 )
 
 // TestStatic runs README's first command, `goroutinelint ./examples/...`,
@@ -95,7 +97,7 @@ func lockTool(bin string) (unlock func(), err error) {
 		return nil, err
 	}
 	name := filepath.Join(os.TempDir(), fmt.Sprintf("goroutinelint-vet-%x.lock", h.Sum(nil)[:8]))
-	return lockFile(name, 5*time.Minute)
+	return testlock.File(name, 5*time.Minute)
 }
 
 // A finding is one diagnostic: where, which pass, what it says.

@@ -1,6 +1,9 @@
 //go:build unix
 
-package main
+// Package testlock lets the test binaries of several packages take turns at
+// work they share (go vet runs whose results go vet caches), through a lock
+// on a file.
+package testlock
 
 import (
 	"errors"
@@ -9,10 +12,10 @@ import (
 	"time"
 )
 
-// lockFile takes an exclusive lock on the file name, creating it, and
+// File takes an exclusive lock on the file name, creating it, and
 // returns the function that releases it. The kernel releases it too when
 // the process ends. After wait it returns without the lock.
-func lockFile(name string, wait time.Duration) (unlock func(), err error) {
+func File(name string, wait time.Duration) (unlock func(), err error) {
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o666)
 	if err != nil {
 		return nil, err
