@@ -2,17 +2,14 @@ package main
 
 import (
 	"bufio"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/goroutinelint/goroutinelint/internal/testlock"
 )
@@ -32,12 +29,12 @@ import (
 // fixture module and on the examples, before any test does: those runs
 // analyze the standard library for facts (net/http's 200 packages), which
 // the tests' runs with the same flags then replay, whatever order they
-// start in. It holds the tool's lock (lockTool) meanwhile, so that
+// start in. It holds the tool's lock (testlock.Tool) meanwhile, so that
 // examples/server's TestStatic, which runs the same binary on the
 // examples, does the work once with it. The runs' results are for the
 // tests to check: here only a failure to start matters.
 func warmVetCache(bin string) error {
-	unlock, err := lockTool(bin)
+	unlock, err := testlock.Tool(bin)
 	if err != nil {
 		return err
 	}
@@ -73,24 +70,6 @@ func warmVetCache(bin string) error {
 		}
 	}
 	return nil
-}
-
-// lockTool takes a lock that the test binaries of this module running bin,
-// whose content names the lock, share: see warmVetCache. It gives up
-// waiting after a few minutes; the lock only saves work.
-func lockTool(bin string) (unlock func(), err error) {
-	f, err := os.Open(bin)
-	if err != nil {
-		return nil, err
-	}
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	f.Close()
-	if err != nil {
-		return nil, err
-	}
-	name := filepath.Join(os.TempDir(), fmt.Sprintf("goroutinelint-vet-%x.lock", h.Sum(nil)[:8]))
-	return testlock.File(name, 5*time.Minute)
 }
 
 // firstRuns maps a run configuration (vetRunKey) to a channel closed when

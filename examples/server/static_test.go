@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -21,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/goroutinelint/goroutinelint/internal/testlock"
 )
@@ -78,28 +75,6 @@ func TestStatic(t *testing.T) {
 	}
 }
 
-// lockTool takes the lock that cmd/goroutinelint's tests hold while they
-// run the same binary on the examples and on their fixtures before their
-// tests start (its warmVetCache): go vet caches each package's result by
-// the tool, so the package that runs second replays what the first
-// computed, the standard library's facts most of all, instead of both
-// computing it at once. It gives up waiting after a few minutes; the lock
-// only saves work.
-func lockTool(bin string) (unlock func(), err error) {
-	f, err := os.Open(bin)
-	if err != nil {
-		return nil, err
-	}
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	f.Close()
-	if err != nil {
-		return nil, err
-	}
-	name := filepath.Join(os.TempDir(), fmt.Sprintf("goroutinelint-vet-%x.lock", h.Sum(nil)[:8]))
-	return testlock.File(name, 5*time.Minute)
-}
-
 // A finding is one diagnostic: where, which pass, what it says.
 type finding struct {
 	pos  string // file:line, the file relative to the module root, slash-separated
@@ -133,7 +108,7 @@ func runGoroutinelint(t *testing.T, root string) []finding {
 	cmd.Dir, cmd.Env = root, env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	unlock, err := lockTool(bin)
+	unlock, err := testlock.Tool(bin)
 	if err != nil {
 		t.Fatal(err)
 	}
