@@ -113,7 +113,7 @@ func (x *Index) Sends(res *engine.Result) []Finding {
 		}
 		seen[st.Op] = true
 		f := x.finding(st, st.Op, token.NoPos)
-		name := x.chanName(st.Op, "a channel")
+		name := x.ChanName(st.Op, "a channel")
 		f.Category = "stranded"
 		if st.Kind == engine.NilSend {
 			f.Wait = "send on " + name + " blocks forever"
@@ -245,7 +245,7 @@ func (x *Index) finding(st *engine.Stuck, pos, end token.Pos) Finding {
 // describe returns the category of a wait that is not a send, what the
 // goroutine waits on, and why nothing can answer.
 func (x *Index) describe(st *engine.Stuck) (category, wait, why string) {
-	name := x.chanName(st.Op, "a channel")
+	name := x.ChanName(st.Op, "a channel")
 	switch st.Kind {
 	case engine.Recv:
 		return "blocked", "it waits to receive from " + name, x.why(st, "sending on or closing it", "send on or close it")
@@ -363,7 +363,7 @@ func (x *Index) witness(f *Finding, st *engine.Stuck) {
 // own position, already there, or outside the package's files; it reports
 // whether it did.
 func (x *Index) related(f *Finding, pos token.Pos, msg string) bool {
-	if !pos.IsValid() || pos == f.Pos || !x.inPackage(pos) {
+	if !pos.IsValid() || pos == f.Pos || !x.InPackage(pos) {
 		return false // nothing useful to add
 	}
 	if slices.ContainsFunc(f.Related, func(r analysis.RelatedInformation) bool { return r.Pos == pos }) {
@@ -373,8 +373,8 @@ func (x *Index) related(f *Finding, pos token.Pos, msg string) bool {
 	return true
 }
 
-// inPackage reports whether pos lies in one of the package's files.
-func (x *Index) inPackage(pos token.Pos) bool {
+// InPackage reports whether pos lies in one of the package's files.
+func (x *Index) InPackage(pos token.Pos) bool {
 	for _, f := range x.pass.Files {
 		if f.FileStart <= pos && pos <= f.FileEnd {
 			return true
@@ -383,13 +383,20 @@ func (x *Index) inPackage(pos token.Pos) bool {
 	return false
 }
 
-// chanName renders the channel of the operation at pos as written, or
-// returns fallback.
-func (x *Index) chanName(pos token.Pos, fallback string) string {
+// ChanName renders the channel of the operation at pos (a send's or
+// receive's arrow, a range's "for") as written, or returns fallback.
+func (x *Index) ChanName(pos token.Pos, fallback string) string {
 	if e, ok := x.chans[pos]; ok {
 		return types.ExprString(e)
 	}
 	return fallback
+}
+
+// CallAt returns the call whose left parenthesis is at pos, if the package
+// has one.
+func (x *Index) CallAt(pos token.Pos) (*ast.CallExpr, bool) {
+	call, ok := x.calls[pos]
+	return call, ok
 }
 
 // recvName renders the receiver of the method call at pos (mu in

@@ -95,11 +95,12 @@ func run(pass *analysis.Pass, cfg *Config) (any, error) {
 		cfg:      cfg,
 		model:    pass.ResultOf[chanmodel.Analyzer].(*chanmodel.Result),
 		report:   lint.NewReporter(pass, Name, cfg.Generated),
-		syntax:   indexSyntax(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)),
 		reported: map[token.Pos]bool{},
 		waits:    map[token.Pos]*enginediag.Finding{},
 	}
-	idx := enginediag.NewIndex(pass, pass.ResultOf[inspect.Analyzer].(*inspector.Inspector), ssaInfo.SrcFuncs)
+	insp := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	idx := enginediag.NewIndex(pass, insp, ssaInfo.SrcFuncs)
+	c.syntax = indexSyntax(insp, idx)
 	eng := pass.ResultOf[engine.Analyzer].(*engine.Result)
 	c.sendGos = enginediag.SendGos(eng)
 	waits := idx.Waits(eng)

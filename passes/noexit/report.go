@@ -33,7 +33,7 @@ func (c *checker) reportForever(fn *ssa.Function, sp chanmodel.Spawn, start chan
 // reportBlocked reports a goroutine that waits on a channel that is never
 // closed, on every path or on an early return of its spawner.
 func (c *checker) reportBlocked(fn *ssa.Function, sp chanmodel.Spawn, start chanmodel.Start, b *chanmodel.Blocked) {
-	ch := c.syntax.chanName(b.Chan, "its channel")
+	ch := c.syntax.ChanName(b.Chan, "its channel")
 	wait := "it waits to receive from " + ch
 	if b.Ranges {
 		wait = "it ranges over " + ch
@@ -118,17 +118,17 @@ func (c *checker) describe(d *analysis.Diagnostic, st *chanmodel.Stuck, owner st
 		return fmt.Sprintf("%s calls %s, which never returns", it, name)
 	case chanmodel.StuckRecv:
 		c.related(d, st.Pos, "blocks here")
-		return fmt.Sprintf("%s blocks forever receiving from %s", it, c.syntax.chanName(st.Pos, "a channel"))
+		return fmt.Sprintf("%s blocks forever receiving from %s", it, c.syntax.ChanName(st.Pos, "a channel"))
 	case chanmodel.StuckSend:
 		c.related(d, st.Pos, "blocks here")
-		return fmt.Sprintf("%s blocks forever sending on %s", it, c.syntax.chanName(st.Pos, "a channel"))
+		return fmt.Sprintf("%s blocks forever sending on %s", it, c.syntax.ChanName(st.Pos, "a channel"))
 	case chanmodel.StuckSelect:
 		c.related(d, st.Pos, "blocks here")
 		return it + " blocks forever in a select with no case that can proceed"
 	}
 	c.related(d, c.syntax.loopAt(st.Pos), "loops here with no way out")
 	if st.Ranges {
-		return fmt.Sprintf("%s ranges over %s, which is never closed", loop, c.syntax.chanName(st.Pos, "a channel"))
+		return fmt.Sprintf("%s ranges over %s, which is never closed", loop, c.syntax.ChanName(st.Pos, "a channel"))
 	}
 	if names := c.recvNames(st.Recvs); names != "" {
 		return fmt.Sprintf("%s receives from %s with no way out", loop, names)
@@ -143,7 +143,7 @@ func (c *checker) describe(d *analysis.Diagnostic, st *chanmodel.Stuck, owner st
 func (c *checker) recvNames(pos []token.Pos) string {
 	var names []string
 	for _, p := range pos {
-		n := c.syntax.chanName(p, "")
+		n := c.syntax.ChanName(p, "")
 		if n != "" && !contains(names, n) {
 			names = append(names, n)
 		}
@@ -164,7 +164,7 @@ func contains(list []string, s string) bool {
 // related appends a related position unless it is unknown, already there,
 // or outside the analysed package's files.
 func (c *checker) related(d *analysis.Diagnostic, pos token.Pos, msg string) {
-	if !pos.IsValid() || pos == d.Pos || c.pass.Fset.File(pos) == nil || !c.syntax.inPackage(pos) {
+	if !pos.IsValid() || pos == d.Pos || c.pass.Fset.File(pos) == nil || !c.syntax.InPackage(pos) {
 		return // nothing useful to add
 	}
 	for _, r := range d.Related {
