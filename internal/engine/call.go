@@ -296,6 +296,21 @@ func (x *search) model(s *state, fn *ssa.Function, args []value, done func(value
 	}
 	r := func(o outcome, _ string) (outcome, bool) { return o, true }
 	switch name {
+	case "errors.New", "fmt.Errorf":
+		// A new error is never nil: the caller's err != nil is decided,
+		// and the path on which it would be nil, which no run takes, is
+		// not explored (it doubled the states of every worker that
+		// returns a wrapped error).
+		for _, a := range args {
+			s.escape(a)
+		}
+		e := s.unknown()
+		ka, kb := condKey(value{k: vNil}), condKey(e)
+		if kb < ka {
+			ka, kb = kb, ka
+		}
+		s.memo = s.memo.set("("+ka+"=="+kb+")", false)
+		return r(done(e))
 	case "time.Sleep", "runtime.Gosched", "runtime.GC", "(*time.Ticker).Stop", "(*time.Ticker).Reset":
 		return r(done(value{}))
 	case "(*time.Timer).Stop", "(*time.Timer).Reset":
@@ -471,6 +486,8 @@ func (x *search) spawn(s *state, f *frame, in *ssa.Go) {
 	}
 	nt.frames = []*frame{x.newFrame(fn, bindings, args, -1)}
 	nt.frames[0].owner = s.id
+	x.tids++
+	nt.tid = x.tids
 	s.threads = append(s.threads, nt)
 	x.stats.Goroutines++
 }
@@ -512,6 +529,8 @@ func (x *search) waitGroupGo(s *state, goFn *ssa.Function, wg, f value, pos toke
 	fr.defers = []deferred{{callee: funcVal(doneFn, nil), args: []value{wg}, pos: pos}}
 	fr.owner = s.id
 	nt.frames = []*frame{fr}
+	x.tids++
+	nt.tid = x.tids
 	s.threads = append(s.threads, nt)
 	x.stats.Goroutines++
 }

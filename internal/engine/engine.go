@@ -141,6 +141,15 @@ type Stuck struct {
 	Kind    Kind
 	Made    token.Pos // where the channel or primitive was made, if known
 	Witness []Event
+	// Holder is, for a wait to lock a Mutex (or an RWMutex a writer
+	// holds), the goroutine that holds it: where it is blocked or
+	// returned; its What is "" when the holder is unknown. HolderKind is
+	// what it waits on when blocked, and Locked where it took the lock.
+	// Self: the waiting goroutine holds the lock itself.
+	Holder     Event
+	HolderKind Kind
+	Locked     token.Pos
+	Self       bool
 }
 
 // Stats counts the work of the search, for debugging and budget tests.

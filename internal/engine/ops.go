@@ -344,6 +344,7 @@ func (x *search) applyLock(s *state, t *thread, op *operation) bool {
 				m.pend--
 			}
 			m.count = 1
+			m.heldBy, m.heldAt = t.tid, op.pos
 			return true
 		}
 		op2 := *op
@@ -353,6 +354,7 @@ func (x *search) applyLock(s *state, t *thread, op *operation) bool {
 		return false
 	case opUnlock:
 		m.count = 0
+		m.heldBy, m.heldAt = 0, token.NoPos
 	case opRLock:
 		m.cap++
 	case opRUnlock:
@@ -369,12 +371,14 @@ func (x *search) applyCondWait(s *state, t *thread, op *operation) bool {
 	l := s.mut(lid)
 	if op.stage == 0 {
 		l.count = 0
+		l.heldBy, l.heldAt = 0, token.NoPos
 		op2 := *op
 		op2.stage = 1
 		t.op = &op2
 		return false
 	}
 	l.count = 1
+	l.heldBy, l.heldAt = t.tid, op.pos
 	return true
 }
 

@@ -19,6 +19,7 @@ type search struct {
 	h       hasher
 	stats   Stats
 	ids     uint64 // the last state id given
+	tids    int32  // the last thread id given
 	out     bool   // the state budget ran out
 	depth   int    // current depth of the search
 	found   map[stuckKey]*Stuck
@@ -57,7 +58,8 @@ func (x *search) run() {
 	}
 	f := x.newFrame(fn, binds, args, -1)
 	f.owner = s.id
-	s.threads = []*thread{{frames: []*frame{f}, entry: fn, root: true}}
+	x.tids++
+	s.threads = []*thread{{frames: []*frame{f}, entry: fn, root: true, tid: x.tids}}
 	x.explore(s)
 	x.stats.Scopes++
 	if x.out {
@@ -407,7 +409,42 @@ func (x *search) record(s *state, ti int) {
 			st.Witness = append(st.Witness, Event{Pos: u.op.pos, What: Blocked, Go: u.goPos})
 		}
 	}
+	x.holder(s, t, st)
 	x.found[key] = st
+}
+
+// holder fills in who holds the lock that thread t of s, stuck in Lock or
+// RLock, waits on, when a writer holds it.
+func (x *search) holder(s *state, t *thread, st *Stuck) {
+	if t.op.kind != opLock && t.op.kind != opRLock {
+		return
+	}
+	tg, id := s.targetOf(t.op.x, oMutex, oRWMutex)
+	if tg != tgtObj {
+		return
+	}
+	m := s.heap[id]
+	if m.count == 0 || m.heldBy == 0 {
+		return // readers hold it, or the holder is unknown
+	}
+	st.Locked = m.heldAt
+	if m.heldBy == t.tid {
+		st.Self = true
+		return
+	}
+	for _, u := range s.threads {
+		if u.tid != m.heldBy {
+			continue
+		}
+		switch u.status {
+		case tDone:
+			st.Holder = Event{Pos: u.endPos, What: Returned, Go: u.goPos}
+		case tAtOp:
+			st.Holder = Event{Pos: u.op.pos, What: Blocked, Go: u.goPos}
+			st.HolderKind = kindOf(s, u.op)
+		}
+		return
+	}
 }
 
 // kindOf classifies the operation a stuck thread waits on.

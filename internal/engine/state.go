@@ -146,6 +146,11 @@ type object struct {
 	// pending writers; waitgroup: counter.
 	cap, count, pend int
 	closed           bool
+	// heldBy is the tid of the thread holding a Mutex, or an RWMutex as
+	// writer (0: none or unknown), and heldAt where it took it: the
+	// witness of a wait on the lock. Neither is part of the digest.
+	heldBy int32
+	heldAt token.Pos
 	// owner is the id of the one state that may modify the object in
 	// place; 0 when states share it, and whichever writes first copies it
 	// (state.mut).
@@ -214,6 +219,9 @@ type thread struct {
 	// iteration that adds none is quiet, and quiet loops get a longer
 	// bound (a constant count of yields or arithmetic costs no states).
 	work uint32
+	// tid names the thread within its search (from 1), for a lock's
+	// holder; it is not part of the state's digest.
+	tid int32
 }
 
 // A state is a global state of the search: threads and heap.

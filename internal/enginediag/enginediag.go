@@ -191,11 +191,11 @@ func (x *Index) Waits(res *engine.Result) []Finding {
 			f = x.finding(st, st.Op, token.NoPos)
 		}
 		f.Category, f.Wait, f.Why = x.describe(st)
+		f.Message = joinWhy(f.Wait, f.Why)
 		if st.Go.IsValid() {
-			f.Message = f.Wait + ", and " + f.Why
 			x.related(&f, st.Op, "blocks here")
 		} else {
-			f.Message = funcName(st.Entry) + " may never return: " + f.Wait + ", and " + f.Why
+			f.Message = funcName(st.Entry) + " may never return: " + f.Message
 		}
 		x.witness(&f, st)
 		out = append(out, f)
@@ -258,16 +258,72 @@ func (x *Index) describe(st *engine.Stuck) (category, wait, why string) {
 	case engine.NoCases:
 		return "forever", "it blocks in an empty select", "nothing can wake it"
 	case engine.Lock:
-		// Who holds the lock is not in the witness: say what is sure.
-		return "lock", "it waits to lock " + x.recvName(st.Op, "a mutex"), "no goroutine that can still run unlocks it"
+		return "lock", "it waits to lock " + x.recvName(st.Op, "a mutex"), x.whyLocked(st)
 	case engine.RLock:
-		return "lock", "it waits to read-lock " + x.recvName(st.Op, "a mutex"), "no goroutine that can still run unlocks it"
+		return "lock", "it waits to read-lock " + x.recvName(st.Op, "a mutex"), x.whyLocked(st)
 	case engine.WaitGroup:
 		return "waitgroup", "it waits on " + x.recvName(st.Op, "a WaitGroup"), x.why(st, "calling Done", "call Done")
 	case engine.Cond:
-		return "cond", "it waits on " + x.recvName(st.Op, "a Cond"), x.why(st, "signalling it", "signal it")
+		return "cond", "it waits on " + x.recvName(st.Op, "a Cond"), x.why(st, "signalling it after it waits", "signal it after it waits")
 	}
 	return "", "", ""
+}
+
+// joinWhy joins what a goroutine waits on and why nothing answers: a
+// relative clause ("which it already holds") follows with a comma only.
+func joinWhy(wait, why string) string {
+	if strings.HasPrefix(why, "which ") {
+		return wait + ", " + why
+	}
+	return wait + ", and " + why
+}
+
+// whyLocked says why nothing unlocks the lock st waits on: the holder, when
+// the engine knows it, and what keeps it from unlocking.
+func (x *Index) whyLocked(st *engine.Stuck) string {
+	switch {
+	case st.Self:
+		return "which it already holds"
+	case st.Holder.What == engine.Blocked:
+		holder := "the goroutine holding it"
+		if !st.Holder.Go.IsValid() {
+			holder = funcName(st.Scope) + ", which holds it,"
+		}
+		if doing := x.doing(st.HolderKind, st.Holder.Pos); doing != "" {
+			return holder + " can block forever " + doing
+		}
+		return holder + " can block forever"
+	case st.Holder.What == engine.Returned:
+		if !st.Holder.Go.IsValid() {
+			return funcName(st.Scope) + " can return without unlocking it"
+		}
+		return "the goroutine holding it can return without unlocking it"
+	}
+	// Who holds the lock is not known (readers, or a holder the engine
+	// lost): say what is sure.
+	return "no goroutine that can still run unlocks it"
+}
+
+// doing renders what a goroutine blocked at pos on a wait of kind k is
+// doing ("sending on rows"), or "" when it cannot be said.
+func (x *Index) doing(k engine.Kind, pos token.Pos) string {
+	switch k {
+	case engine.Send:
+		return "sending on " + x.ChanName(pos, "a channel")
+	case engine.Recv:
+		return "receiving from " + x.ChanName(pos, "a channel")
+	case engine.Range:
+		return "ranging over " + x.ChanName(pos, "a channel")
+	case engine.Select:
+		return "in a select"
+	case engine.Lock:
+		return "locking " + x.recvName(pos, "a mutex")
+	case engine.RLock:
+		return "read-locking " + x.recvName(pos, "a mutex")
+	case engine.WaitGroup, engine.Cond:
+		return "waiting on " + x.recvName(pos, "it")
+	}
+	return ""
 }
 
 // why says why nothing answers st's wait, from its witness: answering is
@@ -341,8 +397,8 @@ func (x *Index) witness(f *Finding, st *engine.Stuck) {
 		made = "channel made here"
 	}
 	x.related(f, st.Made, made)
-	if x.private(st) {
-		return // where the others went is not why nothing answers
+	if x.holderWitness(f, st) || x.private(st) {
+		return // the holder, or nothing else, is why nothing answers
 	}
 	n := 0
 	for _, e := range st.Witness {
@@ -350,13 +406,42 @@ func (x *Index) witness(f *Finding, st *engine.Stuck) {
 			break
 		}
 		msg := "returns here"
-		if e.What == engine.Blocked {
+		switch {
+		case e.What == engine.Blocked:
 			msg = "blocks here too"
+		case st.Kind == engine.WaitGroup:
+			switch x.callsDone(e) {
+			case doneCalled:
+				continue // it called Done: not why the wait lasts
+			case doneSkipped:
+				msg = "returns here without calling Done"
+			}
 		}
 		if x.related(f, e.Pos, msg) {
 			n++
 		}
 	}
+}
+
+// holderWitness adds the holder of the lock st waits on to f's related
+// locations, where it took the lock and where it went, and reports whether
+// the holder is known.
+func (x *Index) holderWitness(f *Finding, st *engine.Stuck) bool {
+	if !st.Self && st.Holder.What == "" {
+		return false
+	}
+	name := x.recvName(st.Op, "the lock")
+	x.related(f, st.Locked, name+" locked here")
+	switch st.Holder.What {
+	case engine.Blocked:
+		x.related(f, st.Holder.Pos, "the holder blocks here")
+	case engine.Returned:
+		x.related(f, st.Holder.Pos, "the holder returns here without unlocking "+name)
+	}
+	if st.Holder.Go.IsValid() && st.Holder.Go != st.Go {
+		x.related(f, st.Holder.Go, "the holder is started here")
+	}
+	return true
 }
 
 // related appends a related location unless it is unknown, the finding's
@@ -437,4 +522,146 @@ func topLevel(fn *ssa.Function) *ssa.Function {
 		fn = fn.Parent()
 	}
 	return fn
+}
+
+// What a goroutine that returned did with the WaitGroup another waits on.
+type doneUse uint8
+
+const (
+	doneUnknown doneUse = iota // cannot be told from its code
+	doneCalled                 // a Done (or a deferred Done) precedes the return on every path
+	doneSkipped                // no path to the return calls Done, directly or through the package's code
+)
+
+// callsDone tells whether the goroutine that returned at e called Done on
+// the way, from the SSA of the function that returns there: the related
+// location then names the path that skipped Done, and leaves out the
+// goroutines that did call it.
+func (x *Index) callsDone(e engine.Event) doneUse {
+	if e.What != engine.Returned || e.Go.IsValid() && !x.gos[e.Go] {
+		return doneUnknown // blocked, or started by a Go method, which calls Done itself
+	}
+	fn, b, at := x.returnAt(e.Pos)
+	if fn == nil {
+		return doneUnknown
+	}
+	// Done on every path: in the return's block before it, or in a block
+	// that dominates it.
+	if slices.ContainsFunc(b.Instrs[:at], isDone) {
+		return doneCalled
+	}
+	for d := b.Idom(); d != nil; d = d.Idom() {
+		if slices.ContainsFunc(d.Instrs, isDone) {
+			return doneCalled
+		}
+	}
+	// Done on no path: no block from which the return can be reached
+	// calls Done or Add, or code of the package or a function value that
+	// might.
+	seen := map[*ssa.BasicBlock]bool{}
+	var mayDone func(blk *ssa.BasicBlock, upTo int) bool
+	mayDone = func(blk *ssa.BasicBlock, upTo int) bool {
+		for _, instr := range blk.Instrs[:upTo] {
+			if x.mayCallDone(fn, instr) {
+				return true
+			}
+		}
+		for _, p := range blk.Preds {
+			if !seen[p] {
+				seen[p] = true
+				if mayDone(p, len(p.Instrs)) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if mayDone(b, at) {
+		return doneUnknown
+	}
+	return doneSkipped
+}
+
+// returnAt returns the function, block and index of the return
+// instruction at pos (a function without a return statement returns at its
+// closing brace), or nil.
+func (x *Index) returnAt(pos token.Pos) (*ssa.Function, *ssa.BasicBlock, int) {
+	if !pos.IsValid() {
+		return nil, nil, 0
+	}
+	for _, fn := range x.funcs {
+		n := fn.Syntax()
+		if pos < n.Pos() || pos >= n.End() {
+			continue
+		}
+		for _, b := range fn.Blocks {
+			for i, instr := range b.Instrs {
+				if _, ok := instr.(*ssa.Return); !ok {
+					continue
+				}
+				if p := instr.Pos(); p == pos || !p.IsValid() && pos == n.End()-1 {
+					return fn, b, i
+				}
+			}
+		}
+	}
+	return nil, nil, 0
+}
+
+// isDone reports whether instr calls, or defers, WaitGroup.Done.
+func isDone(instr ssa.Instruction) bool {
+	call, ok := instr.(ssa.CallInstruction)
+	if !ok {
+		return false
+	}
+	if _, ok := instr.(*ssa.Go); ok {
+		return false
+	}
+	c := call.Common().StaticCallee()
+	return c != nil && isWaitGroupMethod(c, "Done")
+}
+
+// mayCallDone reports whether instr, in fn, may call WaitGroup.Done or
+// Add: directly, through a function of the package that calls either, or
+// through a function value.
+func (x *Index) mayCallDone(fn *ssa.Function, instr ssa.Instruction) bool {
+	call, ok := instr.(ssa.CallInstruction)
+	if !ok {
+		return false
+	}
+	if _, ok := instr.(*ssa.Go); ok {
+		return false
+	}
+	cc := call.Common()
+	if cc.IsInvoke() {
+		return false // an interface's method: the WaitGroup would have escaped to it
+	}
+	c := cc.StaticCallee()
+	switch {
+	case c == nil:
+		return true // a function value: unknown
+	case isWaitGroupMethod(c, "Done") || isWaitGroupMethod(c, "Add"):
+		return true
+	case c.Pkg != nil && c.Pkg == fn.Pkg:
+		for _, b := range c.Blocks {
+			for _, in := range b.Instrs {
+				if cl, ok := in.(ssa.CallInstruction); ok {
+					if cc := cl.Common().StaticCallee(); cc == nil && !cl.Common().IsInvoke() || cc != nil && (cc.Pkg == c.Pkg || isWaitGroupMethod(cc, "Done") || isWaitGroupMethod(cc, "Add")) {
+						return true // one level deep; deeper is unknown
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// isWaitGroupMethod reports whether fn is the method name of
+// sync.WaitGroup.
+func isWaitGroupMethod(fn *ssa.Function, name string) bool {
+	if fn.Name() != name || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "sync" {
+		return false
+	}
+	obj, ok := fn.Object().(*types.Func)
+	return ok && obj.FullName() == "(*sync.WaitGroup)."+name
 }

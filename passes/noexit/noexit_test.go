@@ -27,6 +27,9 @@ var defaultCases = []string{
 	"noexit/blocked",
 	"noexit/engine",
 	"noexit/testsetup",
+	"noexit/lock",
+	"noexit/waitgroup",
+	"noexit/cond",
 }
 
 // fixtures is the noexit fixture tree, loaded once for every test here.

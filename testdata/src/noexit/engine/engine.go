@@ -46,7 +46,7 @@ func runStopperDeferred(fail bool) error {
 // lockTwice locks a mutex it already holds.
 func lockTwice() {
 	var mu sync.Mutex
-	go func() { // want `goroutine started here may never exit, leaking one per call to lockTwice: it waits to lock mu, and no goroutine that can still run unlocks it`
+	go func() { // want `goroutine started here may never exit, leaking one per call to lockTwice: it waits to lock mu, which it already holds`
 		mu.Lock()
 		mu.Lock()
 		mu.Unlock()
@@ -94,7 +94,7 @@ func deferDone(fail bool) {
 func condNoSignal() {
 	var mu sync.Mutex
 	c := sync.NewCond(&mu)
-	go func() { // want `goroutine started here may never exit, leaking one per call to condNoSignal: it waits on c, and condNoSignal can return without signalling it`
+	go func() { // want `goroutine started here may never exit, leaking one per call to condNoSignal: it waits on c, and condNoSignal can return without signalling it after it waits`
 		mu.Lock()
 		c.Wait()
 		mu.Unlock()
