@@ -45,10 +45,11 @@ func TestRuntime(t *testing.T) {
 				runs = tc.runs
 			}
 			base := goroutinesIn(runs)
+			e.forever = tc.forever
 			e.send(t, tc.method, tc.path)
 			want := base
 			if tc.leaky {
-				want += requests
+				want += requests * max(1, tc.perRequest)
 			}
 			got := waitForCount(runs, want)
 			t.Logf("%s: %d stranded after %d requests (baseline %d)", tc.fn, got-base, requests, base)
@@ -126,6 +127,12 @@ type runtimeCase struct {
 	// setup holds the consumers and fills their queues, so that the next
 	// send blocks; nil when the silent upstream is pressure enough.
 	setup func(t *testing.T, e *env)
+	// perRequest is the number of goroutines each request strands, when
+	// it is more than one.
+	perRequest int
+	// forever: the stranded goroutines include the handler's own, and
+	// nothing can release it, so the cleanup must not wait for it.
+	forever bool
 }
 
 // runtimeCases lists every handler, each leaky one next to its fixed twin.
@@ -141,7 +148,14 @@ type runtimeCase struct {
 //     request's own goroutine, blocked in a request to the silent upstream;
 //   - handleReportLeaky: its stopper's goroutine, running (*stopper).wait,
 //     blocked on the struct field stopc that the handler's early return
-//     never closes (the requests carry no id).
+//     never closes (the requests carry no id);
+//   - handleBatchLeaky: the request's own goroutine, blocked forever in
+//     wg.Wait: the worker for its item, unknown to the catalog, returned
+//     before Done;
+//   - handleExportLeaky: two, the request's own goroutine, blocked in
+//     mu.Lock once the request ends, and its producer, which holds mu while
+//     it looks the row up at the silent upstream (and, once the upstream
+//     answers, while it blocks forever sending the row nobody receives).
 var runtimeCases = []runtimeCase{
 	{fn: "(*Server).handleLogLeaky", method: "GET", path: "/leaky/log", leaky: true, setup: holdLeakyLogger},
 	{fn: "(*Server).handleLogFixed", method: "GET", path: "/fixed/log", setup: holdFixedLogger},
@@ -157,6 +171,10 @@ var runtimeCases = []runtimeCase{
 	{fn: "(*Server).handleInventoryFixed", method: "GET", path: "/fixed/inventory"},
 	{fn: "(*Server).handleReportLeaky", method: "GET", path: "/leaky/report", leaky: true, runs: "(*stopper).wait"},
 	{fn: "(*Server).handleReportFixed", method: "GET", path: "/fixed/report", runs: "(*stopper).wait"},
+	{fn: "(*Server).handleBatchLeaky", method: "GET", path: "/leaky/batch", leaky: true, forever: true},
+	{fn: "(*Server).handleBatchFixed", method: "GET", path: "/fixed/batch"},
+	{fn: "(*Server).handleExportLeaky", method: "GET", path: "/leaky/export", leaky: true, forever: true, perRequest: 2},
+	{fn: "(*Server).handleExportFixed", method: "GET", path: "/fixed/export"},
 }
 
 // holdLeakyLogger holds drainLogLeaky in a write and fills logChLeaky, so
@@ -238,6 +256,9 @@ type env struct {
 	front   *httptest.Server
 	logGate *gate        // the fixed logger's output
 	entered atomic.Int64 // requests that reached the server's handler
+	// forever: some handlers never return, so the cleanup closes the
+	// front server's listener and connections instead of waiting for them.
+	forever bool
 }
 
 // newEnv builds an env and registers its cleanup: open the upstream, close
@@ -263,7 +284,13 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() {
 		e.up.open()
 		e.logGate.open()
-		e.front.Close()
+		if e.forever {
+			// httptest.Server.Close would wait for them forever.
+			e.front.Listener.Close()
+			e.front.CloseClientConnections()
+		} else {
+			e.front.Close()
+		}
 		e.srv.Close()
 		e.up.Close()
 	})

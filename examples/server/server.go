@@ -10,7 +10,10 @@
 //   - queue.go: a background worker queue (handleEnqueueLeaky,
 //     handleEnqueueFixed);
 //   - client.go: HTTP clients without and with a Timeout (handleStatus*,
-//     handlePrice*, handleInventory*).
+//     handlePrice*, handleInventory*);
+//   - report.go: a stopper whose channel is a struct field (handleReport*);
+//   - batch.go: workers awaited with a WaitGroup (handleBatch*);
+//   - export.go: a producer that holds a lock while it sends (handleExport*).
 //
 // `go run ./cmd/goroutinelint ./examples/...` reports the leaky code and
 // nothing else; runtime_test.go runs every handler against an upstream that
@@ -22,6 +25,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -96,6 +100,12 @@ type Server struct {
 
 	logger *AsyncLogger
 	pool   *WorkerPool
+	// rows holds the rows of the export handlers (export.go).
+	rows rowStore
+
+	// rowsCut counts the rows of exports whose client went away first
+	// (export.go): a metric.
+	rowsCut atomic.Int64
 }
 
 // New returns a Server and starts its fixed logger and worker pool. Call
@@ -108,6 +118,7 @@ func New(cfg Config) *Server {
 		inventoryLeaky: newInventoryClientLeaky(),
 		inventory:      newInventoryClientFixed(cfg.UpstreamTimeout),
 	}
+	s.rows = upstreamRows{client: s.client, url: cfg.UpstreamURL}
 	s.logger = NewAsyncLogger(cfg.LogOutput, cfg.LogBuffer, cfg.LogSendTimeout)
 	s.pool = NewWorkerPool(cfg.Workers, cfg.QueueSize, s.deliverWebhook)
 	return s
@@ -130,6 +141,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /fixed/inventory", s.handleInventoryFixed)
 	mux.HandleFunc("GET /leaky/report", s.handleReportLeaky)
 	mux.HandleFunc("GET /fixed/report", s.handleReportFixed)
+	mux.HandleFunc("GET /leaky/batch", s.handleBatchLeaky)
+	mux.HandleFunc("GET /fixed/batch", s.handleBatchFixed)
+	mux.HandleFunc("GET /leaky/export", s.handleExportLeaky)
+	mux.HandleFunc("GET /fixed/export", s.handleExportFixed)
 	return mux
 }
 
