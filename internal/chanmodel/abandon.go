@@ -294,6 +294,9 @@ func (p *chanPath) index(evs []event) bool {
 				return false
 			}
 			p.caseRecv[cases[e.state]]++
+			if succ := selectClosedSucc(sel, cases[e.state]); succ != nil {
+				p.drainEdge[[2]int{succ[0], succ[1]}] = true
+			}
 			for i, st := range sel.States {
 				switch {
 				case i == e.state || cases[i] == noEdge:
@@ -461,6 +464,30 @@ func closedSucc(recv *ssa.UnOp) []int {
 		}
 		for _, u := range *ex.Referrers() {
 			if ifi, isIf := u.(*ssa.If); isIf && ifi.Cond == ex {
+				b := ifi.Block()
+				return []int{b.Index, b.Succs[1].Index}
+			}
+		}
+	}
+	return nil
+}
+
+// selectClosedSucc returns the block edge taken when the comma-ok receive
+// of the select case whose body starts at edge c finds the channel
+// closed, or nil: once it is closed, no send on it can be pending (a send
+// on a closed channel panics), so a return there strands no sender.
+func selectClosedSucc(sel *ssa.Select, c [2]int) []int {
+	if c == noEdge {
+		return nil
+	}
+	body := sel.Block().Parent().Blocks[c[1]]
+	for _, r := range *sel.Referrers() {
+		ex, ok := r.(*ssa.Extract)
+		if !ok || ex.Index != 1 {
+			continue // not the ok result
+		}
+		for _, u := range *ex.Referrers() {
+			if ifi, isIf := u.(*ssa.If); isIf && ifi.Cond == ex && body.Dominates(ifi.Block()) {
 				b := ifi.Block()
 				return []int{b.Index, b.Succs[1].Index}
 			}
