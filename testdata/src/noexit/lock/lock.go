@@ -144,3 +144,73 @@ func lockTwice() {
 		mu.Unlock()
 	}()
 }
+
+// returnHolding returns on its error path with mu held.
+func returnHolding(fail bool) {
+	var mu sync.Mutex
+	mu.Lock()
+	go func() { // want `goroutine started here may never exit, leaking one per call to returnHolding: it waits to lock mu, and returnHolding can return without unlocking it`
+		mu.Lock()
+		mu.Unlock()
+	}()
+	if fail {
+		return
+	}
+	mu.Unlock()
+}
+
+// returnUnlocking unlocks with defer.
+func returnUnlocking(fail bool) {
+	var mu sync.Mutex
+	mu.Lock()
+	defer mu.Unlock()
+	go func() { // ok: the deferred Unlock runs on the error path too
+		mu.Lock()
+		mu.Unlock()
+	}()
+	if fail {
+		return
+	}
+}
+
+// waitHolding holds mu while it waits for a worker that needs mu before
+// Done.
+func waitHolding() {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // want `goroutine started here may never exit, leaking one per call to waitHolding: it waits to lock mu, and waitHolding, which holds it, can block forever waiting on wg`
+		defer wg.Done()
+		mu.Lock()
+		mu.Unlock()
+	}()
+	mu.Lock()
+	wg.Wait() // want `waitHolding may never return: it waits on wg, and every goroutine that could call Done is blocked or has returned`
+	mu.Unlock()
+}
+
+// readTwice read-locks mu again while a writer may be waiting: the sync
+// docs forbid it, since the writer waits for the first read lock and the
+// second waits for the writer.
+func readTwice() {
+	var mu sync.RWMutex
+	go func() { // want `goroutine started here may never exit, leaking one per call to readTwice: it waits to read-lock mu, and no goroutine that can still run unlocks it`
+		mu.RLock()
+		mu.RLock()
+		mu.RUnlock()
+		mu.RUnlock()
+	}()
+	mu.Lock() // want `readTwice may never return: it waits to lock mu, and no goroutine that can still run unlocks it`
+	mu.Unlock()
+}
+
+// readOnce read-locks once.
+func readOnce() {
+	var mu sync.RWMutex
+	go func() { // ok: the writer waits for one read lock, which is released
+		mu.RLock()
+		mu.RUnlock()
+	}()
+	mu.Lock()
+	mu.Unlock()
+}
