@@ -262,6 +262,9 @@ func (x *Index) describe(st *engine.Stuck) (category, wait, why string) {
 	case engine.RLock:
 		return "lock", "it waits to read-lock " + x.recvName(st.Op, "a mutex"), x.whyLocked(st)
 	case engine.WaitGroup:
+		if x.allCalledDone(st) {
+			return "waitgroup", "it waits on " + x.recvName(st.Op, "a WaitGroup"), "Add counts more than the Done calls its goroutines make"
+		}
 		return "waitgroup", "it waits on " + x.recvName(st.Op, "a WaitGroup"), x.why(st, "calling Done", "call Done")
 	case engine.Cond:
 		return "cond", "it waits on " + x.recvName(st.Op, "a Cond"), x.why(st, "signalling it after it waits", "signal it after it waits")
@@ -580,6 +583,21 @@ func (x *Index) callsDone(e engine.Event) doneUse {
 		return doneUnknown
 	}
 	return doneSkipped
+}
+
+// allCalledDone reports whether every other goroutine of st's witness
+// returned, and called Done on its way: then the WaitGroup's count was
+// more than the goroutines that call Done.
+func (x *Index) allCalledDone(st *engine.Stuck) bool {
+	if len(st.Witness) == 0 {
+		return false
+	}
+	for _, e := range st.Witness {
+		if x.callsDone(e) != doneCalled {
+			return false
+		}
+	}
+	return true
 }
 
 // returnAt returns the function, block and index of the return

@@ -108,3 +108,23 @@ func goDone(item string) int {
 	wg.Wait() // ok: Go calls Done when the function returns
 	return n
 }
+
+// addTooMany adds two for the one goroutine it starts.
+func addTooMany() {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+	}()
+	wg.Wait() // want `addTooMany may never return: it waits on wg, and Add counts more than the Done calls its goroutines make`
+}
+
+// addOne adds one per goroutine.
+func addOne() {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+	}()
+	wg.Wait() // ok: the count matches the goroutines started
+}
