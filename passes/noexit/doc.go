@@ -26,12 +26,16 @@
 //   - goroutines that an exploration of how the function's goroutines
 //     interleave finds stuck (the interaction engine): waiting to receive
 //     or in a select that every goroutine able to answer has left
-//     (category blocked), on a lock no goroutine still able to run
-//     releases (lock), on a WaitGroup whose Done a path skips (waitgroup),
-//     or on a Cond nothing signals (cond).
+//     (category blocked), on a lock whose holder is blocked or returned
+//     without unlocking it, or that the goroutine holds itself (lock), on
+//     a WaitGroup whose Done a path skips or a blocked goroutine never
+//     reaches (waitgroup), or on a Cond nothing signals after the wait
+//     (cond).
 //
 // The wait is the first related location, then where its channel or lock
-// was made and where the other goroutines returned or blocked. When the
+// was made and where the other goroutines returned or blocked: for a lock,
+// where its holder took it and where the holder blocks or returned; for a
+// WaitGroup, the return that skips Done. When the
 // stuck goroutine is the function the exploration started from, no go
 // statement exists and the report is at the wait. A goroutine that can be
 // stuck on a send is reported by unguardedsend, at the send, so that one
