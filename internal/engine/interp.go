@@ -365,7 +365,15 @@ func (s *state) store(p, v value) {
 		return
 	}
 	if v.k != vRef {
-		s.escape(p) // an unknown struct value: its fields are unknown now
+		// An unknown struct value (an element of an untracked slice, a
+		// call's result): its fields are unknown now, not the zero values
+		// the object held (a nil channel from there blocked forever).
+		for i, fv := range o.fields {
+			if fv.k != vRef {
+				o.fields[i] = s.unknown()
+			}
+		}
+		s.escape(p)
 	}
 }
 
