@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,8 +23,8 @@ import (
 // Every subtest builds the same world: an upstream that accepts requests and
 // never answers until the subtest ends, consumers (log writers, queue
 // workers) held so that their queues are full, and the example server in
-// front. It sends requests requests, each with a client deadline of
-// clientDeadline, waits until every request has reached its handler, and
+// front. It sends requests requests, each abandoned clientDeadline after it
+// reached its handler, waits until every request has reached it, and
 // then polls the goroutine dump until the number of goroutines running the
 // handler (or a closure it started) is the expected one and stays so for
 // settle, or pollDeadline passes.
@@ -256,6 +257,9 @@ type env struct {
 	front   *httptest.Server
 	logGate *gate        // the fixed logger's output
 	entered atomic.Int64 // requests that reached the server's handler
+	// arrivals holds, by request id, a channel the front server closes when
+	// that request reaches the handler: its client deadline starts then.
+	arrivals sync.Map
 	// forever: some handlers never return, so the cleanup closes the
 	// front server's listener and connections instead of waiting for them.
 	forever bool
@@ -279,6 +283,9 @@ func newEnv(t *testing.T) *env {
 	h := e.srv.Handler()
 	e.front = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.entered.Add(1)
+		if ch, ok := e.arrivals.LoadAndDelete(r.URL.Query().Get("event")); ok {
+			close(ch.(chan struct{}))
+		}
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(func() {
@@ -297,16 +304,33 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-// send sends requests concurrent requests, each abandoned after
-// clientDeadline, and waits until they have all reached the handler.
+// send sends requests concurrent requests, each abandoned clientDeadline
+// after it reached the handler, and waits until they have all reached it.
+// The deadline counts from the handler's start, not from the dial: on a
+// loaded machine a request may take longer than clientDeadline to arrive,
+// and one that never arrives proves nothing about the handler.
 func (e *env) send(t *testing.T, method, path string) {
 	client := e.front.Client()
-	client.Timeout = clientDeadline
+	client.Timeout = pollDeadline // a safety net; the deadline below ends each request
 	var wg sync.WaitGroup
 	for i := range requests {
+		event := fmt.Sprintf("e%d", i)
+		arrived := make(chan struct{})
+		e.arrivals.Store(event, arrived)
 		wg.Go(func() {
-			url := fmt.Sprintf("%s%s?event=e%d&order=o%d&item=i%d", e.front.URL, path, i, i, i)
-			req, err := http.NewRequest(method, url, nil)
+			url := fmt.Sprintf("%s%s?event=%s&order=o%d&item=i%d", e.front.URL, path, event, i, i)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go func() {
+				select {
+				case <-arrived:
+					time.Sleep(clientDeadline)
+				case <-time.After(pollDeadline):
+				case <-ctx.Done():
+				}
+				cancel()
+			}()
+			req, err := http.NewRequestWithContext(ctx, method, url, nil)
 			if err != nil {
 				t.Error(err)
 				return
