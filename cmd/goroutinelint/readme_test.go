@@ -15,6 +15,12 @@ import (
 //
 //	<!-- output: goroutinelint ./examples/... -->   the whole output of that run, exactly
 //	<!-- output excerpt -->                          findings of a run, each with its related lines
+//	<!-- output: golden FILE -->                     the whole output a golden file records
+//	<!-- output excerpt: golden FILE -->             findings a golden file records
+//
+// Golden files are the outputs other tests check (the profile joins, which
+// need saved profiles); FILE is relative to the repository's root and its
+// first line, the exit code, is not shown.
 //
 // An excerpt's lines under examples/ come from `goroutinelint
 // ./examples/...` at the repository root; lines under src/ come from a run
@@ -22,13 +28,30 @@ import (
 const (
 	markerExamples = "<!-- output: goroutinelint ./examples/... -->"
 	markerExcerpt  = "<!-- output excerpt -->"
+	// markers naming a golden file: prefix, file, markerEnd
+	markerGolden        = "<!-- output: golden "
+	markerGoldenExcerpt = "<!-- output excerpt: golden "
+	markerEnd           = " -->"
 )
 
 // A readmeBlock is a marked block of the README.
 type readmeBlock struct {
 	line   int // of the marker
 	marker string
+	golden string // the golden file a golden marker names
 	lines  []string
+}
+
+// goldenMarker returns the marker kind and file of a golden marker line.
+func goldenMarker(line string) (marker, file string, ok bool) {
+	for _, m := range []string{markerGolden, markerGoldenExcerpt} {
+		if rest, ok := strings.CutPrefix(line, m); ok {
+			if file, ok := strings.CutSuffix(rest, markerEnd); ok && file != "" {
+				return m, file, true
+			}
+		}
+	}
+	return "", "", false
 }
 
 // readmeBlocks returns the README's marked blocks.
@@ -43,6 +66,7 @@ func readmeBlocks(t *testing.T, name string) []readmeBlock {
 		blocks  []readmeBlock
 		cur     *readmeBlock
 		pending string // a marker waiting for its fence
+		golden  string // the pending marker's golden file
 		n       int
 		start   int
 	)
@@ -57,9 +81,16 @@ func readmeBlocks(t *testing.T, name string) []readmeBlock {
 		case cur != nil:
 			cur.lines = append(cur.lines, line)
 		case line == markerExamples || line == markerExcerpt:
-			pending, start = line, n
+			pending, golden, start = line, "", n
+		case strings.HasPrefix(line, "<!-- output"):
+			m, file, ok := goldenMarker(line)
+			if !ok {
+				t.Errorf("README.md:%d: unknown output marker %q", n, line)
+				continue
+			}
+			pending, golden, start = m, file, n
 		case pending != "" && strings.HasPrefix(line, "```"):
-			cur = &readmeBlock{line: start, marker: pending}
+			cur = &readmeBlock{line: start, marker: pending, golden: golden}
 			pending = ""
 		case pending != "" && strings.TrimSpace(line) != "":
 			t.Errorf("README.md:%d: marker not followed by a code block", start)
@@ -128,6 +159,8 @@ func TestREADMEOutput(t *testing.T) {
 
 	for _, b := range blocks {
 		switch b.marker {
+		case markerGolden, markerGoldenExcerpt:
+			checkGoldenBlock(t, root, b)
 		case markerExamples:
 			if got := lines(examples.stderr); !slices.Equal(got, b.lines) {
 				t.Errorf("README.md:%d: the block differs from the output of goroutinelint ./examples/...:\n%s\nwant (the real output):\n%s",
@@ -143,6 +176,33 @@ func TestREADMEOutput(t *testing.T) {
 					t.Errorf("README.md:%d: no finding printed as:\n%s\nthe run printed:\n%s", b.line, strings.Join(g, "\n"), out)
 				}
 			}
+		}
+	}
+}
+
+// checkGoldenBlock checks a block marked with a golden file against the
+// file's recorded output: all of it, or each finding the excerpt shows.
+func checkGoldenBlock(t *testing.T, root string, b readmeBlock) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(b.golden)))
+	if err != nil {
+		t.Errorf("README.md:%d: %v", b.line, err)
+		return
+	}
+	recorded := lines(string(data))
+	if len(recorded) > 0 && strings.HasPrefix(recorded[0], "exit ") {
+		recorded = recorded[1:]
+	}
+	if b.marker == markerGolden {
+		if !slices.Equal(recorded, b.lines) {
+			t.Errorf("README.md:%d: the block differs from %s:\n%s\nwant:\n%s",
+				b.line, b.golden, strings.Join(b.lines, "\n"), strings.Join(recorded, "\n"))
+		}
+		return
+	}
+	for _, g := range groups(b.lines) {
+		if !slices.ContainsFunc(groups(recorded), func(real []string) bool { return slices.Equal(real, g) }) {
+			t.Errorf("README.md:%d: %s records no finding as:\n%s", b.line, b.golden, strings.Join(g, "\n"))
 		}
 	}
 }
