@@ -143,6 +143,16 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 		}
 		return done(s.unknown())
 	}
+	if method != nil {
+		if rw, ok := s.rlockerOf(callee); ok {
+			switch method.Name() {
+			case "Lock":
+				return pending(&operation{kind: opRLock, x: rw})
+			case "Unlock":
+				return pending(&operation{kind: opRUnlock, x: rw})
+			}
+		}
+	}
 	fn, bindings, args := x.resolve(s, callee, method, args)
 	if fn == nil && method != nil && noReturn[method.FullName()] {
 		return prune, "" // t.Fatal through testing.TB
@@ -196,6 +206,18 @@ func (x *search) callValue(s *state, ti int, callee value, method *types.Func, a
 		}
 	}
 	return done(s.unknown())
+}
+
+// rlockerOf returns the RWMutex of the Locker v, when v is one that
+// RWMutex.RLocker returned.
+func (s *state) rlockerOf(v value) (value, bool) {
+	if v.k != vRef || v.f >= 0 || v.n < 0 || int(v.n) >= len(s.heap) {
+		return value{}, false
+	}
+	if o := s.heap[v.n]; o.k == oRLocker && len(o.fields) == 1 {
+		return o.fields[0], true
+	}
+	return value{}, false
 }
 
 // isChan reports whether v refers to a channel object.
@@ -358,6 +380,8 @@ func (x *search) model(s *state, fn *ssa.Function, args []value, done func(value
 		return r(pending(&operation{kind: opSignal, x: arg(0)}))
 	case "(*sync.Cond).Broadcast":
 		return r(pending(&operation{kind: opBroadcast, x: arg(0)}))
+	case "(*sync.RWMutex).RLocker":
+		return r(done(ref(s.newObject(&object{k: oRLocker, fields: []value{arg(0)}}))))
 	case "sync.NewCond":
 		id := s.newObject(&object{k: oCond, fields: []value{arg(0)}})
 		return r(done(ref(id)))

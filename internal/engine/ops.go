@@ -234,7 +234,7 @@ func (s *state) syncTransitions(ti int, op *operation, out []transition) []trans
 			alone.panic = true
 		} else if tg == tgtEnv {
 			alone.env = true
-		} else if op.val.k == vInt && s.heap[id].count+int(op.val.n) < 0 {
+		} else if n, ok := s.intOf(op.val); ok && s.heap[id].count+int(n) < 0 {
 			alone.panic = true
 		}
 		return append(out, alone)
@@ -272,6 +272,22 @@ func (s *state) syncTransitions(ti int, op *operation, out []transition) []trans
 		return out
 	}
 	return out
+}
+
+// intOf returns the integer v holds: a known one, or a symbol whose
+// bounds the outcomes chosen so far pin to one value (wg.Add(len(xs))
+// after xs was made with two elements).
+func (s *state) intOf(v value) (int64, bool) {
+	if v.k == vInt {
+		return v.n, true
+	}
+	if v.k != vUnknown || v.key() == "" {
+		return 0, false
+	}
+	if lo, hi := s.bounds(v.key()); lo == hi {
+		return lo, true
+	}
+	return 0, false
 }
 
 // isInternal reports whether tr happens within the scope.
@@ -314,10 +330,10 @@ func (x *search) apply(s *state, tr transition) *state {
 	case opWgAdd:
 		if !tr.env {
 			_, id := s.targetOf(op.x, oWaitGroup)
-			if op.val.k != vInt {
-				s.mut(id).escaped = true // an unknown delta: the count is unknown
+			if n, ok := s.intOf(op.val); ok {
+				s.mut(id).count += int(n)
 			} else {
-				s.mut(id).count += int(op.val.n)
+				s.mut(id).escaped = true // an unknown delta: the count is unknown
 			}
 		}
 	case opWgWait:

@@ -128,6 +128,9 @@ const (
 	oCond
 	oContext
 	oMap // a map made in the scope: count is 1 once something was stored
+	// oRLocker is the Locker RWMutex.RLocker returns: fields[0] is the
+	// RWMutex, which its Lock read-locks and its Unlock read-unlocks.
+	oRLocker
 )
 
 // An object is one allocation made while exploring a scope.

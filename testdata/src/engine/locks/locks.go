@@ -255,3 +255,103 @@ func condFilledQueue() {
 		mu.Unlock()
 	}()
 }
+
+// RLock recursion through the Locker RWMutex.RLocker returns: its Lock
+// read-locks.
+type rlockerStore struct {
+	mu sync.RWMutex
+	rl sync.Locker
+}
+
+func (s *rlockerStore) read() {
+	s.mu.RLock() // want "rlock blocks forever"
+	s.mu.RUnlock()
+}
+
+func (s *rlockerStore) write() {
+	s.mu.Lock() // want "lock blocks forever"
+	s.mu.Unlock()
+}
+
+func rlockerRecursion() {
+	s := &rlockerStore{}
+	s.rl = s.mu.RLocker()
+	go s.write()
+	s.rl.Lock()
+	s.read()
+	s.rl.Unlock()
+}
+
+// ok: the RLocker's lock is released before the second read.
+func rlockerReleased() {
+	s := &rlockerStore{}
+	s.rl = s.mu.RLocker()
+	go s.write()
+	s.rl.Lock()
+	s.rl.Unlock()
+	s.read()
+}
+
+// Add counts the elements of a slice of known length, and Wait comes
+// inside the loop that starts one goroutine per element.
+func addLenWaitInLoop() {
+	items := []int{1, 2}
+	var wg sync.WaitGroup
+	wg.Add(len(items))
+	for range items {
+		go func() {
+			defer wg.Done()
+		}()
+		wg.Wait() // want "waitgroup blocks forever"
+	}
+}
+
+// ok: Wait after the loop that starts one goroutine per element.
+func addLenWaitAfterLoop() {
+	items := []int{1, 2}
+	var wg sync.WaitGroup
+	wg.Add(len(items))
+	for range items {
+		go func() {
+			defer wg.Done()
+		}()
+	}
+	wg.Wait() // ok: one Done per element
+}
+
+// ok: a length the scope does not know: the count is unknown.
+func addLenUnknown(items []int) {
+	var wg sync.WaitGroup
+	wg.Add(len(items))
+	for range items {
+		go func() {
+			defer wg.Done()
+		}()
+		wg.Wait() // ok: nothing known about len(items)
+	}
+}
+
+// A lock taken again ten calls deep.
+type deep struct{ mu sync.Mutex }
+
+func (d *deep) l1() { d.l2() }
+func (d *deep) l2() { d.l3() }
+func (d *deep) l3() { d.l4() }
+func (d *deep) l4() { d.l5() }
+func (d *deep) l5() { d.l6() }
+func (d *deep) l6() { d.l7() }
+func (d *deep) l7() { d.l8() }
+func (d *deep) l8() { d.l9() }
+func (d *deep) l9() {
+	d.mu.Lock() // want "lock blocks forever"
+	d.mu.Unlock()
+}
+
+func deepRelock() {
+	d := &deep{}
+	go func() {
+		d.mu.Lock()
+		d.l1()
+		d.mu.Unlock()
+	}()
+}
