@@ -286,6 +286,11 @@ func (x *search) builtin(s *state, name string, args []value, done func(value) (
 		n := "len(" + condKey(r) + ")"
 		s.memo = s.memo.set("("+condKey(intVal(0))+"=="+n+")", false).set("("+condKey(intVal(0))+"<"+n+")", true)
 		return done(r)
+	case "delete":
+		if len(args) == 2 && args[0].k == vRef && args[0].f < 0 && s.mapObject(args[0]) != nil {
+			s.mapDelete(int(args[0].n), args[1])
+			return done(value{})
+		}
 	case "append", "copy":
 		for _, a := range args {
 			s.escape(a)
@@ -508,12 +513,40 @@ func (x *search) spawn(s *state, f *frame, in *ssa.Go) {
 		}
 		return
 	}
+	if s.sharesNothing(callee, args) {
+		// A goroutine given nothing the scope tracks cannot meet the
+		// others: each one a go statement starts so runs alone, the same
+		// way, and one of them is enough (a loop starting a hundred
+		// copies of a self-contained test body).
+		for _, t := range s.threads {
+			if t.alone && t.goPos == nt.goPos && t.entry == fn {
+				return
+			}
+		}
+		nt.alone = true
+	}
 	nt.frames = []*frame{x.newFrame(fn, bindings, args, -1)}
 	nt.frames[0].owner = s.id
 	x.tids++
 	nt.tid = x.tids
 	s.threads = append(s.threads, nt)
 	x.stats.Goroutines++
+}
+
+// sharesNothing reports whether no object of the scope is reachable from
+// a goroutine's function value and arguments.
+func (s *state) sharesNothing(callee value, args []value) bool {
+	seen := make([]bool, len(s.heap))
+	s.reach(callee, seen)
+	for _, a := range args {
+		s.reach(a, seen)
+	}
+	for _, in := range seen {
+		if in {
+			return false
+		}
+	}
+	return true
 }
 
 // isOnceDo reports whether fn is sync.Once.Do.

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -200,9 +201,7 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 		setReg(f, in, ref(s.newObject(&object{k: oMap, made: in.Pos()})))
 	case *ssa.MapUpdate:
 		if v := s.eval(f, in.Map); s.mapObject(v) != nil {
-			s.mut(int(v.n)).count = 1 // through mut: states share objects
-			s.escape(s.eval(f, in.Key))
-			s.escape(s.eval(f, in.Value))
+			s.mapStore(int(v.n), s.eval(f, in.Key), s.eval(f, in.Value))
 			break
 		}
 		for _, op := range instr.Operands(nil) {
@@ -241,8 +240,24 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 		setReg(f, in, v)
 	case *ssa.Next:
 		setReg(f, in, tupleVal(s.unknown(), s.unknown(), s.unknown()))
+	case *ssa.Range:
+		// The entries of a map ranged over come out unknown: what they
+		// hold escapes, and the map's keys are no longer known.
+		if v := s.eval(f, in.X); s.mapObject(v) != nil {
+			s.forgetEntries(int(v.n))
+		}
+		setReg(f, in, s.unknown())
 	case *ssa.Lookup:
-		if o := s.mapObject(s.eval(f, in.X)); o != nil && o.count == 0 {
+		v, found, known := s.mapLookup(s.eval(f, in.X), s.eval(f, in.Index))
+		if found {
+			if in.CommaOk {
+				setReg(f, in, tupleVal(v, boolVal(true)))
+			} else {
+				setReg(f, in, v)
+			}
+			return next, ""
+		}
+		if known {
 			if in.CommaOk {
 				setReg(f, in, tupleVal(s.unknown(), boolVal(false)))
 			} else {
@@ -524,6 +539,97 @@ func (s *state) sliceLen(f *frame, in *ssa.Slice) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// A map object made in the scope keeps its entries while every key
+// stored is a constant: fields holds key, value pairs, count is 1 once
+// something was stored, and pend is 1 once a key that is not a constant
+// was, after which its entries are unknown and what they hold escaped.
+
+// constKey returns the canonical form of a constant map key.
+func constKey(k value) (string, bool) {
+	switch {
+	case k.k == vInt, k.k == vBool:
+		return condKey(k), true
+	case k.k == vUnknown && strings.HasPrefix(k.key(), "c"):
+		return k.key(), true
+	}
+	return "", false
+}
+
+// mapStore stores v under key k in map object id.
+func (s *state) mapStore(id int, k, v value) {
+	m := s.mut(id) // through mut: states share objects
+	m.count = 1
+	ck, ok := constKey(k)
+	if !ok || m.pend != 0 {
+		s.forgetEntries(id)
+		s.escape(k)
+		s.escape(v)
+		return
+	}
+	for i := 0; i+1 < len(m.fields); i += 2 {
+		if kk, _ := constKey(m.fields[i]); kk == ck {
+			m.fields[i+1] = v
+			return
+		}
+	}
+	m.fields = append(m.fields, k, v)
+}
+
+// mapDelete deletes key k from map object id.
+func (s *state) mapDelete(id int, k value) {
+	ck, ok := constKey(k)
+	if !ok || s.heap[id].pend != 0 {
+		s.forgetEntries(id)
+		return
+	}
+	m := s.mut(id)
+	for i := 0; i+1 < len(m.fields); i += 2 {
+		if kk, _ := constKey(m.fields[i]); kk == ck {
+			m.fields = append(m.fields[:i:i], m.fields[i+2:]...)
+			return
+		}
+	}
+}
+
+// forgetEntries gives up the entries of map object id: what they hold
+// escapes and its keys are unknown from now on.
+func (s *state) forgetEntries(id int) {
+	if o := s.heap[id]; o.pend != 0 && len(o.fields) == 0 {
+		return
+	}
+	for _, v := range s.heap[id].fields {
+		s.escape(v)
+	}
+	m := s.mut(id)
+	m.pend, m.fields = 1, nil
+}
+
+// mapLookup looks k up in map m: known when m is a map object of the
+// scope that is empty, or whose keys are known and k is a constant; then
+// found says whether it has k, and v is its value. A lookup with a key
+// that is not a constant gives the entries up: what comes out is unknown,
+// so what went in escapes.
+func (s *state) mapLookup(m, k value) (v value, found, known bool) {
+	o := s.mapObject(m)
+	if o == nil {
+		return value{}, false, false
+	}
+	if o.count == 0 {
+		return value{}, false, true
+	}
+	ck, ok := constKey(k)
+	if !ok || o.pend != 0 {
+		s.forgetEntries(int(m.n))
+		return value{}, false, false
+	}
+	for i := 0; i+1 < len(o.fields); i += 2 {
+		if kk, _ := constKey(o.fields[i]); kk == ck {
+			return o.fields[i+1], true, true
+		}
+	}
+	return value{}, false, true
 }
 
 // mapObject returns the map object v refers to, when it is one made in

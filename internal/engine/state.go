@@ -217,7 +217,10 @@ type thread struct {
 	entry  *ssa.Function
 	endPos token.Pos // tDone: where it returned; tHavoc: where it gave up
 	root   bool      // the scope's own function: what it returns escapes
-	steps  int
+	// alone: started given no object of the scope; the go statement's
+	// further goroutines of the kind are not started (see spawn).
+	alone bool
+	steps int
 	// work counts the thread's forks and completed operations: a loop
 	// iteration that adds none is quiet, and quiet loops get a longer
 	// bound (a constant count of yields or arithmetic costs no states).

@@ -355,3 +355,73 @@ func deepRelock() {
 		d.mu.Unlock()
 	}()
 }
+
+// Locks kept in a map under constant keys: two goroutines take the map's
+// lock and the entry's in opposite orders (each of the two can be the one
+// stuck at either lock).
+type registry struct {
+	mu      sync.Mutex
+	entries map[string]*entry
+}
+
+type entry struct{ mu sync.Mutex }
+
+func (r *registry) remove(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := r.entries[name]
+	e.mu.Lock() // want "lock blocks forever" "lock blocks forever"
+	defer e.mu.Unlock()
+	r.mu.Unlock()
+	r.mu.Lock() // want "lock blocks forever" "lock blocks forever"
+}
+
+func mapLockOrder() {
+	r := &registry{entries: map[string]*entry{}}
+	r.entries["a"] = &entry{}
+	go r.remove("a")
+	go r.remove("a")
+}
+
+// ok: each goroutine removes its own entry.
+func mapLockOrderDistinct() {
+	r := &registry{entries: map[string]*entry{}}
+	r.entries["a"] = &entry{}
+	r.entries["b"] = &entry{}
+	go r.remove("a") // ok: the entries differ
+	go r.remove("b")
+}
+
+// ok: an entry looked up with a key the scope does not know may be any of
+// them, and the lock released through it may be the one held.
+func mapUnknownKey(name string) {
+	m := map[string]*sync.Mutex{"a": {}}
+	m["a"].Lock()
+	go func() {
+		m[name].Unlock()
+	}()
+	m["a"].Lock() // ok: the goroutine may unlock it
+}
+
+// ok: entries ranged over come out unknown, and what they unlock may be
+// held.
+func mapRange() {
+	m := map[string]*sync.Mutex{"a": {}}
+	m["a"].Lock()
+	go func() {
+		for _, mu := range m {
+			mu.Unlock()
+		}
+	}()
+	m["a"].Lock() // ok: the range may unlock it
+}
+
+// ok: a deleted entry is gone.
+func mapDeleted() {
+	m := map[string]*sync.Mutex{"a": {}}
+	delete(m, "a")
+	if mu, ok := m["a"]; ok {
+		mu.Lock()
+		mu.Lock() // ok: never reached
+	}
+}
