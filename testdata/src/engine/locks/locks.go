@@ -425,3 +425,28 @@ func mapDeleted() {
 		mu.Lock() // ok: never reached
 	}
 }
+
+// ok: the length of a map whose keys are known is known.
+func mapLenKnown() {
+	m := map[int]*sync.Mutex{0: {}, 1: {}}
+	n := 0
+	for i := 0; i < len(m); i++ {
+		n++
+	}
+	go func() {}()
+	if n != 2 {
+		m[0].Lock()
+		m[0].Lock() // ok: the map has two entries
+	}
+}
+
+// A goroutine started a hundred times, each with its own channel, is
+// found stuck.
+func selfContainedCopies() {
+	for i := 0; i < 100; i++ {
+		go func() {
+			ch := make(chan int)
+			<-ch // want "receive blocks forever"
+		}()
+	}
+}
