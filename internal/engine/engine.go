@@ -224,7 +224,9 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 	// small ones, wherever they come in the package.
 	var scopes []*ssa.Function
 	bl := newBlockers(ssaRes.Pkg)
-	for _, fn := range roots(ssaRes.SrcFuncs) {
+	rs := roots(ssaRes.SrcFuncs)
+	pkg.goOf = goBodies(rs)
+	for _, fn := range rs {
 		if !bl.mayBlock(fn) {
 			res.Stats.Quiet++
 			continue // nothing the scope runs can wait: it has no finding
@@ -276,6 +278,7 @@ type pkgSearch struct {
 	scopes int                      // scopes searched at least once
 	tried  map[*ssa.Function]bool   // scopes searched once
 	ends   func(*ssa.Function) bool // callees not followed that end the path
+	goOf   map[*ssa.Function]token.Pos
 }
 
 // search searches scope fn within maxStates and maxWork and what the
@@ -305,6 +308,7 @@ func (p *pkgSearch) search(fn *ssa.Function, maxStates, maxWork int) *search {
 	scfg.MaxWork = min(maxWork, work)
 	x := newSearch(&scfg, fn, p.infos, p.std)
 	x.ends = p.ends
+	x.goOf = p.goOf
 	if p.cfg.Trace != nil {
 		fmt.Fprintf(p.cfg.Trace, "engine: searching %s\n", fn)
 	}
@@ -410,6 +414,41 @@ func roots(funcs []*ssa.Function) []*ssa.Function {
 	for _, fn := range funcs {
 		if spawns[fn] && fn.Synthetic == "" && fn.Blocks != nil {
 			out = append(out, fn)
+		}
+	}
+	return out
+}
+
+// goBodies returns the go statement of each function literal among the
+// scopes that one go statement starts and nothing else names, with no
+// arguments and no captured variable: the goroutine shares nothing with
+// the function that starts it, so its own scope is searched as that
+// goroutine (started by that go statement), and the scopes around it do
+// not start it again.
+func goBodies(scopes []*ssa.Function) map[*ssa.Function]token.Pos {
+	out := map[*ssa.Function]token.Pos{}
+	for _, fn := range scopes {
+		parent := fn.Parent()
+		if parent == nil || len(fn.FreeVars) > 0 || len(fn.Params) > 0 {
+			continue // not a literal, or it is given something
+		}
+		var at token.Pos
+		uses := 0
+		var ops []*ssa.Value
+		for _, b := range parent.Blocks {
+			for _, instr := range b.Instrs {
+				for _, op := range instr.Operands(ops[:0]) {
+					if *op == fn {
+						uses++
+						if g, ok := instr.(*ssa.Go); ok && g.Call.Value == fn && len(g.Call.Args) == 0 {
+							at = g.Pos()
+						}
+					}
+				}
+			}
+		}
+		if uses == 1 && at.IsValid() {
+			out[fn] = at
 		}
 	}
 	return out

@@ -27,6 +27,9 @@ type search struct {
 	// ends reports whether a function the search does not follow ends the
 	// goroutine or the program on every path (the channel model's summary).
 	ends func(*ssa.Function) bool
+	// goOf maps the function literals searched as the goroutine of their
+	// one go statement to it (goBodies).
+	goOf map[*ssa.Function]token.Pos
 }
 
 // stuckKey identifies a stuck goroutine: where it started and where it
@@ -59,7 +62,11 @@ func (x *search) run() {
 	f := x.newFrame(fn, binds, args, -1)
 	f.owner = s.id
 	x.tids++
-	s.threads = []*thread{{frames: []*frame{f}, entry: fn, root: true, tid: x.tids}}
+	t0 := &thread{frames: []*frame{f}, entry: fn, root: true, tid: x.tids}
+	if at, ok := x.goOf[fn]; ok {
+		t0.goPos, t0.root = at, false // the goroutine of its go statement
+	}
+	s.threads = []*thread{t0}
 	x.explore(s)
 	x.stats.Scopes++
 	if x.out {

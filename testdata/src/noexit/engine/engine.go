@@ -118,3 +118,38 @@ func condBroadcast() {
 	c.Broadcast()
 	mu.Unlock()
 }
+
+// selfContained starts copies of a body that shares nothing with it; the
+// body's own goroutine and the body itself are stuck, reported at their go
+// statements.
+func selfContained() {
+	for range 10 {
+		go func() { // want `goroutine started here may never exit, leaking one per call to selfContained: it waits to lock mu, and no goroutine that can still run unlocks it`
+			var mu sync.Mutex
+			mu.Lock()
+			go func() { // want `goroutine started here may never exit, leaking one per call of the function literal in selfContained: it waits to lock mu, and no goroutine that can still run unlocks it`
+				mu.Lock()
+			}()
+			mu.Lock()
+		}()
+	}
+}
+
+// selfContainedSafe's body releases the lock it hands over.
+func selfContainedSafe() {
+	for range 10 {
+		go func() { // ok: the body unlocks before waiting
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			mu.Lock()
+			wg.Add(1)
+			go func() { // ok: the lock is released
+				defer wg.Done()
+				mu.Lock()
+				mu.Unlock()
+			}()
+			mu.Unlock()
+			wg.Wait()
+		}()
+	}
+}
