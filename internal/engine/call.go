@@ -511,7 +511,7 @@ func (x *search) spawn(s *state, f *frame, in *ssa.Go) {
 	callee := x.calleeOf(s, f, cc)
 	fn, bindings, args := x.resolve(s, callee, cc.Method, args)
 	nt := &thread{goPos: in.Pos(), entry: fn}
-	if fn != nil && x.goOf[fn] == in.Pos() && len(args) == 0 && len(bindings) == 0 {
+	if fn != nil && x.goOf[fn] == in.Pos() && len(bindings) == 0 {
 		return // searched as a scope of its own, started here (goBodies)
 	}
 	if fn == nil || x.isStd(fn) || !x.inlinable(nt, fn) || len(s.threads) >= x.cfg.MaxThreads {

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"go/token"
+	"go/types"
 	"io"
 	"reflect"
 	"slices"
@@ -421,7 +422,8 @@ func roots(funcs []*ssa.Function) []*ssa.Function {
 
 // goBodies returns the go statement of each function literal among the
 // scopes that one go statement starts and nothing else names, with no
-// arguments and no captured variable: the goroutine shares nothing with
+// captured variable and only numbers, strings and booleans as arguments
+// (searched as unknown, as every scope's are): the goroutine shares nothing with
 // the function that starts it, so its own scope is searched as that
 // goroutine (started by that go statement), and the scopes around it do
 // not start it again.
@@ -429,8 +431,8 @@ func goBodies(scopes []*ssa.Function) map[*ssa.Function]token.Pos {
 	out := map[*ssa.Function]token.Pos{}
 	for _, fn := range scopes {
 		parent := fn.Parent()
-		if parent == nil || len(fn.FreeVars) > 0 || len(fn.Params) > 0 {
-			continue // not a literal, or it is given something
+		if parent == nil || len(fn.FreeVars) > 0 || !basicParams(fn) {
+			continue // not a literal, or it may be given an object
 		}
 		var at token.Pos
 		uses := 0
@@ -440,7 +442,7 @@ func goBodies(scopes []*ssa.Function) map[*ssa.Function]token.Pos {
 				for _, op := range instr.Operands(ops[:0]) {
 					if *op == fn {
 						uses++
-						if g, ok := instr.(*ssa.Go); ok && g.Call.Value == fn && len(g.Call.Args) == 0 {
+						if g, ok := instr.(*ssa.Go); ok && g.Call.Value == fn {
 							at = g.Pos()
 						}
 					}
@@ -452,4 +454,16 @@ func goBodies(scopes []*ssa.Function) map[*ssa.Function]token.Pos {
 		}
 	}
 	return out
+}
+
+// basicParams reports whether every parameter of fn is a number, a
+// string or a boolean: nothing through which objects are shared.
+func basicParams(fn *ssa.Function) bool {
+	for _, p := range fn.Params {
+		b, ok := p.Type().Underlying().(*types.Basic)
+		if !ok || b.Kind() == types.UnsafePointer {
+			return false
+		}
+	}
+	return true
 }

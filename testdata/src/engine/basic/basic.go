@@ -119,3 +119,16 @@ func noCases() {
 		select {} // want "select {} blocks forever"
 	}()
 }
+
+// A body given only a number, started in a loop, spawns a goroutine that
+// sends on a channel nobody receives from.
+func selfContainedWithNumber() {
+	for i := 0; i < 100; i++ {
+		go func(n int) {
+			ch := make(chan int)
+			go func() {
+				ch <- n // want "send blocks forever"
+			}()
+		}(i)
+	}
+}
