@@ -226,7 +226,7 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 	var scopes []*ssa.Function
 	bl := newBlockers(ssaRes.Pkg)
 	rs := roots(ssaRes.SrcFuncs)
-	pkg.goOf = goBodies(rs)
+	pkg.goOf = goBodies(ssaRes.SrcFuncs, rs)
 	for _, fn := range rs {
 		if !bl.mayBlock(fn) {
 			res.Stats.Quiet++
@@ -420,37 +420,52 @@ func roots(funcs []*ssa.Function) []*ssa.Function {
 	return out
 }
 
-// goBodies returns the go statement of each function literal among the
-// scopes that one go statement starts and nothing else names, with no
-// captured variable and only numbers, strings and booleans as arguments
-// (searched as unknown, as every scope's are): the goroutine shares nothing with
-// the function that starts it, so its own scope is searched as that
-// goroutine (started by that go statement), and the scopes around it do
-// not start it again.
-func goBodies(scopes []*ssa.Function) map[*ssa.Function]token.Pos {
-	out := map[*ssa.Function]token.Pos{}
+// goBodies returns the go statement of each scope that one go statement
+// of the package starts and nothing else names: a function literal, or an
+// unexported function that is not a method (or any function of package
+// main), with no captured variable and only numbers, strings and booleans
+// as parameters (searched as unknown, as every scope's are). The goroutine
+// shares nothing with the function that starts it, so its own scope is
+// searched as that goroutine (started by that go statement), and the
+// scopes around it do not start it again.
+func goBodies(funcs, scopes []*ssa.Function) map[*ssa.Function]token.Pos {
+	cand := map[*ssa.Function]bool{}
 	for _, fn := range scopes {
-		parent := fn.Parent()
-		if parent == nil || len(fn.FreeVars) > 0 || !basicParams(fn) {
-			continue // not a literal, or it may be given an object
+		if len(fn.FreeVars) > 0 || !basicParams(fn) {
+			continue // it may be given an object
 		}
-		var at token.Pos
-		uses := 0
-		var ops []*ssa.Value
-		for _, b := range parent.Blocks {
+		if fn.Parent() == nil && (fn.Signature.Recv() != nil || fn.Object() == nil ||
+			fn.Object().Exported() && fn.Pkg.Pkg.Name() != "main") {
+			continue // callers this package does not see may run it
+		}
+		cand[fn] = true
+	}
+	if len(cand) == 0 {
+		return nil
+	}
+	uses := map[*ssa.Function]int{}
+	at := map[*ssa.Function]token.Pos{}
+	var ops []*ssa.Value
+	for _, f := range funcs {
+		for _, b := range f.Blocks {
 			for _, instr := range b.Instrs {
 				for _, op := range instr.Operands(ops[:0]) {
-					if *op == fn {
-						uses++
-						if g, ok := instr.(*ssa.Go); ok && g.Call.Value == fn {
-							at = g.Pos()
-						}
+					fn, ok := (*op).(*ssa.Function)
+					if !ok || !cand[fn] {
+						continue
+					}
+					uses[fn]++
+					if g, ok := instr.(*ssa.Go); ok && g.Call.Value == fn {
+						at[fn] = g.Pos()
 					}
 				}
 			}
 		}
-		if uses == 1 && at.IsValid() {
-			out[fn] = at
+	}
+	out := map[*ssa.Function]token.Pos{}
+	for fn := range cand {
+		if uses[fn] == 1 && at[fn].IsValid() {
+			out[fn] = at[fn]
 		}
 	}
 	return out

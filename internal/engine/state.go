@@ -316,6 +316,8 @@ type hasher struct {
 	buf  []byte
 	top  []byte // the state's own digest input, of its parts' digests
 	cbuf []byte // a chunk's digest input
+	tbuf []byte // a thread's digest input
+	ts   []uint64
 	ids  map[*ssa.Function]uint64
 }
 
@@ -337,7 +339,12 @@ func (h *hasher) fnID(fn *ssa.Function) uint64 {
 
 func (h *hasher) val(v value) {
 	h.u(uint64(v.k))
-	h.i(v.n)
+	if v.k != vUnknown || v.key() != "" {
+		// A fresh unknown value is any value: which symbol it got
+		// depends on the order the goroutines ran in, and states that
+		// differ only in it are one (a collision only hides executions).
+		h.i(v.n)
+	}
 	h.i(int64(v.f))
 	h.buf = append(h.buf, v.key()...)
 	h.u(h.fnID(v.fn()))
@@ -352,18 +359,20 @@ func (h *hasher) val(v value) {
 // rests on it. Frames and objects cache their own digests, which stay
 // valid while states share them.
 func (h *hasher) hash(s *state) uint64 {
-	top := h.top[:0]
+	// The goroutines are a multiset: which index a goroutine has changes
+	// nothing it can do, so two states that differ only in the order of
+	// their goroutines (two copies of one go statement that ran in either
+	// order) are one. The scope's own function stays first.
+	h.ts = h.ts[:0]
 	for _, t := range s.threads {
-		top = binary.AppendUvarint(top, uint64(t.status))
-		if t.op != nil {
-			top = binary.AppendUvarint(top, uint64(t.op.kind))
-			top = binary.AppendUvarint(top, uint64(t.op.pos))
-			top = binary.AppendUvarint(top, uint64(t.op.stage))
-		}
-		top = binary.AppendUvarint(top, uint64(len(t.frames)))
-		for _, f := range t.frames {
-			top = binary.LittleEndian.AppendUint64(top, h.frame(f))
-		}
+		h.ts = append(h.ts, h.thread(t))
+	}
+	if len(h.ts) > 2 {
+		slices.Sort(h.ts[1:])
+	}
+	top := h.top[:0]
+	for _, d := range h.ts {
+		top = binary.LittleEndian.AppendUint64(top, d)
 	}
 	for _, o := range s.heap {
 		top = binary.LittleEndian.AppendUint64(top, h.object(o))
@@ -371,6 +380,24 @@ func (h *hasher) hash(s *state) uint64 {
 	top = binary.LittleEndian.AppendUint64(top, s.memo.h)
 	h.top = top
 	return digest(top)
+}
+
+// thread returns the digest of t.
+func (h *hasher) thread(t *thread) uint64 {
+	b := h.tbuf[:0]
+	b = binary.AppendUvarint(b, uint64(t.status))
+	b = binary.AppendUvarint(b, uint64(t.goPos))
+	if t.op != nil {
+		b = binary.AppendUvarint(b, uint64(t.op.kind))
+		b = binary.AppendUvarint(b, uint64(t.op.pos))
+		b = binary.AppendUvarint(b, uint64(t.op.stage))
+	}
+	b = binary.AppendUvarint(b, uint64(len(t.frames)))
+	for _, f := range t.frames {
+		b = binary.LittleEndian.AppendUint64(b, h.frame(f))
+	}
+	h.tbuf = b
+	return digest(b)
 }
 
 // digest returns the FNV-1a digest of b.
@@ -424,6 +451,7 @@ func (h *hasher) object(o *object) uint64 {
 	h.buf = h.buf[:0]
 	h.u(uint64(o.k))
 	h.u(uint64(o.count))
+	h.u(uint64(o.cap)) // an RWMutex's readers
 	h.u(uint64(o.pend))
 	if o.closed {
 		h.u(1)
