@@ -153,3 +153,20 @@ func selfContainedSafe() {
 		}()
 	}
 }
+
+// namedBodies starts copies of an unexported function that shares nothing
+// with it; each copy locks a mutex it holds.
+func namedBodies() {
+	for range 3 {
+		go namedBody() // want `goroutine started here may never exit, leaking one per call to namedBodies: it waits to lock mu, and no goroutine that can still run unlocks it`
+	}
+}
+
+func namedBody() {
+	var mu sync.Mutex
+	mu.Lock()
+	go func() { // want `goroutine started here may never exit, leaking one per call to namedBody: it waits to lock mu, and no goroutine that can still run unlocks it`
+		mu.Lock()
+	}()
+	mu.Lock()
+}
