@@ -124,10 +124,10 @@ func condBroadcast() {
 // statements.
 func selfContained() {
 	for range 10 {
-		go func() { // want `goroutine started here may never exit, leaking one per call to selfContained: it waits to lock mu, and no goroutine that can still run unlocks it`
+		go func() { // want `goroutine started here may never exit, leaking one per call to selfContained: it waits to lock mu, which it already holds`
 			var mu sync.Mutex
 			mu.Lock()
-			go func() { // want `goroutine started here may never exit, leaking one per call of the function literal in selfContained: it waits to lock mu, and no goroutine that can still run unlocks it`
+			go func() { // want `goroutine started here may never exit, leaking one per call of the function literal in selfContained: it waits to lock mu, and the goroutine holding it can block forever locking mu`
 				mu.Lock()
 			}()
 			mu.Lock()
@@ -158,14 +158,14 @@ func selfContainedSafe() {
 // with it; each copy locks a mutex it holds.
 func namedBodies() {
 	for range 3 {
-		go namedBody() // want `goroutine started here may never exit, leaking one per call to namedBodies: it waits to lock mu, and no goroutine that can still run unlocks it`
+		go namedBody() // want `goroutine started here may never exit, leaking one per call to namedBodies: it waits to lock mu, which it already holds`
 	}
 }
 
 func namedBody() {
 	var mu sync.Mutex
 	mu.Lock()
-	go func() { // want `goroutine started here may never exit, leaking one per call to namedBody: it waits to lock mu, and no goroutine that can still run unlocks it`
+	go func() { // want `goroutine started here may never exit, leaking one per call to namedBody: it waits to lock mu, and the goroutine holding it can block forever locking mu`
 		mu.Lock()
 	}()
 	mu.Lock()
