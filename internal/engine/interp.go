@@ -449,7 +449,7 @@ func (s *state) decideByBounds(op token.Token, a, b value) (value, bool) {
 		return value{}, false
 	}
 	key := sym.key()
-	if key == "" || len(s.memo.entries) == 0 {
+	if key == "" || s.memo.n == 0 {
 		return value{}, false
 	}
 	lo, hi := s.bounds(key)
@@ -505,15 +505,15 @@ func (s *state) bounds(key string) (lo, hi int64) {
 		lo = 0
 	}
 	var ne []int64
-	for _, e := range s.memo.entries {
+	s.memo.forSym(key, func(e memoEntry) {
 		k, v := e.key, e.v
 		inner, ok := strings.CutPrefix(k, "(")
 		if !ok {
-			continue
+			return
 		}
 		inner, ok = strings.CutSuffix(inner, ")")
 		if !ok {
-			continue
+			return
 		}
 		if rest, ok := strings.CutSuffix(inner, "<"+key); ok { // c < key
 			if c, ok := intKey(rest); ok {
@@ -548,7 +548,7 @@ func (s *state) bounds(key string) (lo, hi int64) {
 				}
 			}
 		}
-	}
+	})
 	slices.Sort(ne)
 	for _, c := range ne {
 		if c == lo && lo < hi {

@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"go/token"
 	"go/types"
-	"hash/fnv"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -402,9 +402,12 @@ func (h *hasher) thread(t *thread) uint64 {
 
 // digest returns the FNV-1a digest of b.
 func digest(b []byte) uint64 {
-	f := fnv.New64a()
-	f.Write(b)
-	return f.Sum64()
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	return h
 }
 
 // frame returns the digest of f, cached in it.
@@ -516,10 +519,18 @@ func (s *state) escape(v value) {
 }
 
 // A memo maps symbolic conditions to the outcome chosen for them. It is
-// immutable: states share it, and set returns a new one.
+// immutable: states share it, and set returns a new one. It is a
+// persistent hash trie, so that set copies a few small nodes and not
+// every entry: a thread that makes many slices of known length gathers
+// thousands of entries, and copying them all at each set was a third of
+// the search's time.
 type memo struct {
-	entries []memoEntry // sorted by key
-	h       uint64      // digest: the xor of the entries' digests
+	root *mnode[bool]
+	// bySym indexes the entries that compare an integer symbol with a
+	// known integer by that symbol, for bounds.
+	bySym *mnode[*symEntries]
+	n     int    // entries
+	h     uint64 // digest: the xor of the entries' digests
 }
 
 // A memoEntry is one condition and its outcome.
@@ -528,39 +539,228 @@ type memoEntry struct {
 	v   bool
 }
 
+// symEntries lists the entries of one symbol, newest first; a key set
+// twice is listed twice, and the newest counts.
+type symEntries struct {
+	e    memoEntry
+	next *symEntries
+}
+
 // get returns the outcome chosen for key, if any.
 func (m memo) get(key string) (v, ok bool) {
-	i, found := slices.BinarySearchFunc(m.entries, key, func(e memoEntry, k string) int { return strings.Compare(e.key, k) })
-	if !found {
-		return false, false
-	}
-	return m.entries[i].v, true
+	return m.root.get(fnvString(key), 0, key)
 }
 
 // set returns m with key set to v.
 func (m memo) set(key string, v bool) memo {
-	i, found := slices.BinarySearchFunc(m.entries, key, func(e memoEntry, k string) int { return strings.Compare(e.key, k) })
-	out := memo{h: m.h}
-	if found {
-		out.entries = slices.Clone(m.entries)
-		out.h ^= entryDigest(m.entries[i])
-		out.entries[i].v = v
+	h := fnvString(key)
+	out := m
+	if old, found := m.root.get(h, 0, key); found {
+		out.h ^= entryDigest(memoEntry{key, old})
 	} else {
-		out.entries = make([]memoEntry, 0, len(m.entries)+1)
-		out.entries = append(out.entries, m.entries[:i]...)
-		out.entries = append(out.entries, memoEntry{key, v})
-		out.entries = append(out.entries, m.entries[i:]...)
+		out.n++
 	}
+	out.root = m.root.set(h, 0, key, v)
 	out.h ^= entryDigest(memoEntry{key, v})
+	for _, sym := range boundSyms(key) {
+		sh := fnvString(sym)
+		prev, _ := out.bySym.get(sh, 0, sym)
+		out.bySym = out.bySym.set(sh, 0, sym, &symEntries{e: memoEntry{key, v}, next: prev})
+	}
 	return out
 }
 
-// entryDigest returns the digest of one memo entry.
-func entryDigest(e memoEntry) uint64 {
-	f := fnv.New64a()
-	f.Write([]byte(e.key))
-	if e.v {
-		f.Write([]byte{1})
+// forSym calls fn for each entry indexed under symbol sym (the newest
+// outcome of each key).
+func (m memo) forSym(sym string, fn func(memoEntry)) {
+	l, _ := m.bySym.get(fnvString(sym), 0, sym)
+	var seen []string
+	for ; l != nil; l = l.next {
+		if slices.Contains(seen, l.e.key) {
+			continue // an older outcome of a key set again
+		}
+		seen = append(seen, l.e.key)
+		fn(l.e)
 	}
-	return f.Sum64()
+}
+
+// boundSyms returns the symbols a condition key compares with a known
+// integer, "(c<sym)", "(sym<c)", "(c==sym)" or "(sym==c)" with c an
+// integer key: the entries bounds reads for sym.
+func boundSyms(key string) []string {
+	inner, ok := strings.CutPrefix(key, "(")
+	if !ok {
+		return nil
+	}
+	inner, ok = strings.CutSuffix(inner, ")")
+	if !ok {
+		return nil
+	}
+	var out []string
+	// c first: "i", a sign, digits, then the operator.
+	if n := intKeyLen(inner); n > 0 {
+		rest := inner[n:]
+		if r, ok := strings.CutPrefix(rest, "<"); ok {
+			out = append(out, r)
+		} else if r, ok := strings.CutPrefix(rest, "=="); ok {
+			out = append(out, r)
+		}
+	}
+	// c last: the operator, then "i", a sign, digits.
+	i := len(inner)
+	for i > 0 && inner[i-1] >= '0' && inner[i-1] <= '9' {
+		i--
+	}
+	if i < len(inner) {
+		if i > 0 && (inner[i-1] == '-' || inner[i-1] == '+') {
+			i--
+		}
+		if i > 0 && inner[i-1] == 'i' {
+			sym := inner[:i-1]
+			if r, ok := strings.CutSuffix(sym, "=="); ok {
+				out = append(out, r)
+			} else if r, ok := strings.CutSuffix(sym, "<"); ok {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+// intKeyLen returns the length of the integer key ("i3", "i-1") that s
+// starts with, or 0.
+func intKeyLen(s string) int {
+	if len(s) < 2 || s[0] != 'i' {
+		return 0
+	}
+	i := 1
+	if s[i] == '-' || s[i] == '+' {
+		i++
+	}
+	j := i
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == i {
+		return 0
+	}
+	return j
+}
+
+// entryDigest returns the digest of one memo entry: FNV-1a of its key,
+// and of a 1 byte when its outcome is true.
+func entryDigest(e memoEntry) uint64 {
+	h := fnvString(e.key)
+	if e.v {
+		h ^= 1
+		h *= fnvPrime
+	}
+	return h
+}
+
+// FNV-1a, 64 bits, as hash/fnv computes it, without allocating.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnvString returns the FNV-1a digest of s.
+func fnvString(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// An mnode is a node of a persistent hash trie from strings to V: each
+// level takes five bits of the key's digest, and a node past the last
+// bits lists the keys whose digests are equal. Nodes are never modified
+// once built; set copies the path to the key.
+type mnode[V any] struct {
+	bits  uint32 // which of the 32 slots are present
+	slots []mslot[V]
+}
+
+// An mslot is a subtree (node != nil) or one key and its value.
+type mslot[V any] struct {
+	node *mnode[V]
+	key  string
+	h    uint64
+	v    V
+}
+
+// mshiftMax is the shift past which digests have no bits left: the node
+// is a list of keys with one digest.
+const mshiftMax = 64
+
+// get returns the value of key, whose digest is h, in the subtree n at
+// level shift.
+func (n *mnode[V]) get(h uint64, shift uint, key string) (V, bool) {
+	var zero V
+	for n != nil {
+		if shift >= mshiftMax {
+			for _, s := range n.slots {
+				if s.key == key {
+					return s.v, true
+				}
+			}
+			return zero, false
+		}
+		bit := uint32(1) << ((h >> shift) & 31)
+		if n.bits&bit == 0 {
+			return zero, false
+		}
+		s := &n.slots[bits.OnesCount32(n.bits&(bit-1))]
+		if s.node == nil {
+			if s.key == key {
+				return s.v, true
+			}
+			return zero, false
+		}
+		n, shift = s.node, shift+5
+	}
+	return zero, false
+}
+
+// set returns the subtree n at level shift with key, whose digest is h,
+// set to v.
+func (n *mnode[V]) set(h uint64, shift uint, key string, v V) *mnode[V] {
+	if n == nil {
+		n = &mnode[V]{}
+	}
+	if shift >= mshiftMax {
+		out := &mnode[V]{slots: slices.Clone(n.slots)}
+		for i := range out.slots {
+			if out.slots[i].key == key {
+				out.slots[i].v = v
+				return out
+			}
+		}
+		out.slots = append(out.slots, mslot[V]{key: key, h: h, v: v})
+		return out
+	}
+	bit := uint32(1) << ((h >> shift) & 31)
+	pos := bits.OnesCount32(n.bits & (bit - 1))
+	if n.bits&bit == 0 {
+		out := &mnode[V]{bits: n.bits | bit, slots: make([]mslot[V], 0, len(n.slots)+1)}
+		out.slots = append(out.slots, n.slots[:pos]...)
+		out.slots = append(out.slots, mslot[V]{key: key, h: h, v: v})
+		out.slots = append(out.slots, n.slots[pos:]...)
+		return out
+	}
+	out := &mnode[V]{bits: n.bits, slots: slices.Clone(n.slots)}
+	s := &out.slots[pos]
+	switch {
+	case s.node != nil:
+		s.node = s.node.set(h, shift+5, key, v)
+	case s.key == key:
+		s.v = v
+	default:
+		// Two keys in one slot: push both one level down.
+		sub := (*mnode[V])(nil).set(s.h, shift+5, s.key, s.v)
+		*s = mslot[V]{node: sub.set(h, shift+5, key, v)}
+	}
+	return out
 }
