@@ -104,8 +104,8 @@ func TestMemoBounds(t *testing.T) {
 		{"(s1<s2)", nil},
 		{"s1", nil},
 	} {
-		if got := boundSyms(tc.key); !slices.Equal(got, tc.want) {
-			t.Errorf("boundSyms(%q) = %q, want %q", tc.key, got, tc.want)
+		if p := boundSyms(tc.key); !slices.Equal(p.list(), tc.want) {
+			t.Errorf("boundSyms(%q) = %q, want %q", tc.key, p.list(), tc.want)
 		}
 	}
 }

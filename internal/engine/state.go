@@ -519,15 +519,16 @@ func (s *state) escape(v value) {
 }
 
 // A memo maps symbolic conditions to the outcome chosen for them. It is
-// immutable: states share it, and set returns a new one. It is a
-// persistent hash trie, so that set copies a few small nodes and not
+// immutable: states share it, and set returns a new one. It is made of
+// persistent hash tries, so that set copies a few small nodes and not
 // every entry: a thread that makes many slices of known length gathers
 // thousands of entries, and copying them all at each set was a third of
 // the search's time.
 type memo struct {
 	root *mnode[bool]
-	// bySym indexes the entries that compare an integer symbol with a
-	// known integer by that symbol, for bounds.
+	// bySym holds the conditions that compare an integer symbol with a
+	// known integer, listed under that symbol for bounds (and not in
+	// root).
 	bySym *mnode[*symEntries]
 	n     int    // entries
 	h     uint64 // digest: the xor of the entries' digests
@@ -548,21 +549,34 @@ type symEntries struct {
 
 // get returns the outcome chosen for key, if any.
 func (m memo) get(key string) (v, ok bool) {
-	return m.root.get(fnvString(key), 0, key)
+	syms := boundSyms(key)
+	if syms.n == 0 {
+		return m.root.get(fnvString(key), 0, key)
+	}
+	l, _ := m.bySym.get(fnvString(syms.s[0]), 0, syms.s[0])
+	for ; l != nil; l = l.next {
+		if l.e.key == key {
+			return l.e.v, true
+		}
+	}
+	return false, false
 }
 
 // set returns m with key set to v.
 func (m memo) set(key string, v bool) memo {
-	h := fnvString(key)
 	out := m
-	if old, found := m.root.get(h, 0, key); found {
+	if old, found := m.get(key); found {
 		out.h ^= entryDigest(memoEntry{key, old})
 	} else {
 		out.n++
 	}
-	out.root = m.root.set(h, 0, key, v)
 	out.h ^= entryDigest(memoEntry{key, v})
-	for _, sym := range boundSyms(key) {
+	syms := boundSyms(key)
+	if syms.n == 0 {
+		out.root = m.root.set(fnvString(key), 0, key, v)
+		return out
+	}
+	for _, sym := range syms.list() {
 		sh := fnvString(sym)
 		prev, _ := out.bySym.get(sh, 0, sym)
 		out.bySym = out.bySym.set(sh, 0, sym, &symEntries{e: memoEntry{key, v}, next: prev})
@@ -587,23 +601,22 @@ func (m memo) forSym(sym string, fn func(memoEntry)) {
 // boundSyms returns the symbols a condition key compares with a known
 // integer, "(c<sym)", "(sym<c)", "(c==sym)" or "(sym==c)" with c an
 // integer key: the entries bounds reads for sym.
-func boundSyms(key string) []string {
+func boundSyms(key string) (out symPair) {
 	inner, ok := strings.CutPrefix(key, "(")
 	if !ok {
-		return nil
+		return out
 	}
 	inner, ok = strings.CutSuffix(inner, ")")
 	if !ok {
-		return nil
+		return out
 	}
-	var out []string
 	// c first: "i", a sign, digits, then the operator.
 	if n := intKeyLen(inner); n > 0 {
 		rest := inner[n:]
 		if r, ok := strings.CutPrefix(rest, "<"); ok {
-			out = append(out, r)
+			out.add(r)
 		} else if r, ok := strings.CutPrefix(rest, "=="); ok {
-			out = append(out, r)
+			out.add(r)
 		}
 	}
 	// c last: the operator, then "i", a sign, digits.
@@ -618,14 +631,30 @@ func boundSyms(key string) []string {
 		if i > 0 && inner[i-1] == 'i' {
 			sym := inner[:i-1]
 			if r, ok := strings.CutSuffix(sym, "=="); ok {
-				out = append(out, r)
+				out.add(r)
 			} else if r, ok := strings.CutSuffix(sym, "<"); ok {
-				out = append(out, r)
+				out.add(r)
 			}
 		}
 	}
 	return out
 }
+
+// symPair holds the one or two symbols of a condition, without
+// allocating: boundSyms runs at every branch.
+type symPair struct {
+	s [2]string
+	n int
+}
+
+// add appends sym.
+func (p *symPair) add(sym string) {
+	p.s[p.n] = sym
+	p.n++
+}
+
+// list returns the symbols.
+func (p *symPair) list() []string { return p.s[:p.n] }
 
 // intKeyLen returns the length of the integer key ("i3", "i-1") that s
 // starts with, or 0.
@@ -683,16 +712,22 @@ type mnode[V any] struct {
 	slots []mslot[V]
 }
 
-// An mslot is a subtree (node != nil) or one key and its value.
+// An mslot is a subtree or a leaf: two words, so that copying a node on
+// the path of a set costs little.
 type mslot[V any] struct {
 	node *mnode[V]
-	key  string
-	h    uint64
-	v    V
+	leaf *mleaf[V]
+}
+
+// An mleaf is one key, its digest and its value.
+type mleaf[V any] struct {
+	key string
+	h   uint64
+	v   V
 }
 
 // mshiftMax is the shift past which digests have no bits left: the node
-// is a list of keys with one digest.
+// is a list of leaves with one digest.
 const mshiftMax = 64
 
 // get returns the value of key, whose digest is h, in the subtree n at
@@ -702,8 +737,8 @@ func (n *mnode[V]) get(h uint64, shift uint, key string) (V, bool) {
 	for n != nil {
 		if shift >= mshiftMax {
 			for _, s := range n.slots {
-				if s.key == key {
-					return s.v, true
+				if s.leaf.key == key {
+					return s.leaf.v, true
 				}
 			}
 			return zero, false
@@ -712,10 +747,10 @@ func (n *mnode[V]) get(h uint64, shift uint, key string) (V, bool) {
 		if n.bits&bit == 0 {
 			return zero, false
 		}
-		s := &n.slots[bits.OnesCount32(n.bits&(bit-1))]
+		s := n.slots[bits.OnesCount32(n.bits&(bit-1))]
 		if s.node == nil {
-			if s.key == key {
-				return s.v, true
+			if s.leaf.key == key {
+				return s.leaf.v, true
 			}
 			return zero, false
 		}
@@ -727,27 +762,28 @@ func (n *mnode[V]) get(h uint64, shift uint, key string) (V, bool) {
 // set returns the subtree n at level shift with key, whose digest is h,
 // set to v.
 func (n *mnode[V]) set(h uint64, shift uint, key string, v V) *mnode[V] {
+	leaf := &mleaf[V]{key: key, h: h, v: v}
 	if n == nil {
 		n = &mnode[V]{}
 	}
 	if shift >= mshiftMax {
 		out := &mnode[V]{slots: slices.Clone(n.slots)}
 		for i := range out.slots {
-			if out.slots[i].key == key {
-				out.slots[i].v = v
+			if out.slots[i].leaf.key == key {
+				out.slots[i].leaf = leaf
 				return out
 			}
 		}
-		out.slots = append(out.slots, mslot[V]{key: key, h: h, v: v})
+		out.slots = append(out.slots, mslot[V]{leaf: leaf})
 		return out
 	}
 	bit := uint32(1) << ((h >> shift) & 31)
 	pos := bits.OnesCount32(n.bits & (bit - 1))
 	if n.bits&bit == 0 {
-		out := &mnode[V]{bits: n.bits | bit, slots: make([]mslot[V], 0, len(n.slots)+1)}
-		out.slots = append(out.slots, n.slots[:pos]...)
-		out.slots = append(out.slots, mslot[V]{key: key, h: h, v: v})
-		out.slots = append(out.slots, n.slots[pos:]...)
+		out := &mnode[V]{bits: n.bits | bit, slots: make([]mslot[V], len(n.slots)+1)}
+		copy(out.slots, n.slots[:pos])
+		out.slots[pos] = mslot[V]{leaf: leaf}
+		copy(out.slots[pos+1:], n.slots[pos:])
 		return out
 	}
 	out := &mnode[V]{bits: n.bits, slots: slices.Clone(n.slots)}
@@ -755,11 +791,12 @@ func (n *mnode[V]) set(h uint64, shift uint, key string, v V) *mnode[V] {
 	switch {
 	case s.node != nil:
 		s.node = s.node.set(h, shift+5, key, v)
-	case s.key == key:
-		s.v = v
+	case s.leaf.key == key:
+		s.leaf = leaf
 	default:
 		// Two keys in one slot: push both one level down.
-		sub := (*mnode[V])(nil).set(s.h, shift+5, s.key, s.v)
+		old := s.leaf
+		sub := (*mnode[V])(nil).set(old.h, shift+5, old.key, old.v)
 		*s = mslot[V]{node: sub.set(h, shift+5, key, v)}
 	}
 	return out
