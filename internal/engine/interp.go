@@ -46,7 +46,9 @@ func (x *search) info(fn *ssa.Function) *fnInfo {
 // newFrame makes the frame of a call to fn.
 func (x *search) newFrame(fn *ssa.Function, bindings, args []value, result int) *frame {
 	in := x.info(fn)
-	f := &frame{fn: fn, info: in, regs: newRegFile(in.n, &x.stats.Cells), loops: make([]uint8, len(fn.Blocks)), quietAt: make([]uint32, len(fn.Blocks)), quiet: make([]uint8, len(fn.Blocks)), result: result}
+	n := len(fn.Blocks)
+	counts := make([]uint8, 2*n) // one allocation for both counters
+	f := &frame{fn: fn, info: in, regs: newRegFile(in.n, &x.stats.Cells), loops: counts[:n:n], quietAt: make([]uint32, n), quiet: counts[n:], result: result}
 	for i := range fn.Params {
 		if i < len(args) {
 			f.regs.set(i, args[i])

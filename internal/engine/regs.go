@@ -26,9 +26,11 @@ type regFile struct {
 
 // newRegFile returns n registers, all owned.
 func newRegFile(n int, cells *int) regFile {
-	r := regFile{c: make([]*regChunk, (n+chunkSize-1)/chunkSize), owned: make([]bool, (n+chunkSize-1)/chunkSize), cells: cells}
+	k := (n + chunkSize - 1) / chunkSize
+	r := regFile{c: make([]*regChunk, k), owned: make([]bool, k), cells: cells}
+	chunks := make([]regChunk, k) // one allocation for all the chunks
 	for i := range r.c {
-		r.c[i] = &regChunk{}
+		r.c[i] = &chunks[i]
 		r.owned[i] = true
 	}
 	return r

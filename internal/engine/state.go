@@ -296,9 +296,12 @@ func copyFrame(f *frame, id uint64) *frame {
 	f2 := *f
 	f2.regs = f.regs.share()
 	f2.defers = slices.Clone(f.defers)
-	f2.loops = slices.Clone(f.loops)
+	n := len(f.loops)
+	counts := make([]uint8, n+len(f.quiet)) // one allocation for both counters
+	copy(counts, f.loops)
+	copy(counts[n:], f.quiet)
+	f2.loops, f2.quiet = counts[:n:n], counts[n:]
 	f2.quietAt = slices.Clone(f.quietAt)
-	f2.quiet = slices.Clone(f.quiet)
 	f2.owner = id
 	f2.hok = false
 	return &f2
@@ -507,8 +510,23 @@ func (s *state) threadReach(t *thread, seen []bool) {
 	}
 }
 
+// mayReach reports whether v may refer to an object: reach from any
+// other value marks nothing.
+func mayReach(v value) bool {
+	switch v.k {
+	case vRef, vBuiltin:
+		return true
+	case vFunc, vTuple:
+		return len(v.elems()) > 0
+	}
+	return false
+}
+
 // escape marks every object reachable from v as escaped.
 func (s *state) escape(v value) {
+	if !mayReach(v) {
+		return // most values are unknown or constants: no object to mark
+	}
 	seen := make([]bool, len(s.heap))
 	s.reach(v, seen)
 	for id, in := range seen {
