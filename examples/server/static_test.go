@@ -96,9 +96,10 @@ func runGoroutinelint(t *testing.T, root string) []finding {
 	env := append(os.Environ(), "GOPROXY=off", "GOWORK=off", "GOFLAGS=-mod=readonly")
 	bin := filepath.Join(t.TempDir(), "goroutinelint")
 	// Built as cmd/goroutinelint's tests build it, so that the two make the
-	// same tool and share go vet's cached results: -trimpath and
-	// -buildvcs=false leave the checkout's path and state out of it.
-	build := exec.Command(goTool, "build", "-trimpath", "-buildvcs=false", "-o", bin, "./cmd/goroutinelint")
+	// same tool and share go vet's cached results (-buildvcs=false leaves
+	// the checkout's state out of it), and with go test's own flags, so
+	// that the build reuses the packages compiled for the test binaries.
+	build := exec.Command(goTool, "build", "-buildvcs=false", "-o", bin, "./cmd/goroutinelint")
 	build.Dir, build.Env = root, env
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/goroutinelint: %v\n%s", err, out)
