@@ -69,7 +69,7 @@ type Config struct {
 
 // DefaultConfig returns the bounds used by the passes.
 func DefaultConfig() Config {
-	return Config{MaxStates: 10000, MaxPackageStates: 400000, MaxCells: 4000000, MaxWork: 4000000, PackageWork: 300000, WorkPerInstr: 100, FirstStates: 1000, FirstWork: 30000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 12, MaxSteps: 20000, MaxBlocks: 200, MaxThreads: 64}
+	return Config{MaxStates: 10000, MaxPackageStates: 400000, MaxCells: 4000000, MaxWork: 4000000, PackageWork: 300000, WorkPerInstr: 100, FirstStates: 1000, FirstWork: 10000, LoopBound: 3, QuietLoopBound: 64, MaxDepth: 12, MaxSteps: 20000, MaxBlocks: 200, MaxThreads: 64}
 }
 
 // New returns an engine analyzer with the given bounds.
