@@ -262,7 +262,12 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 		if a.Op != b.Op {
 			return int(a.Op - b.Op)
 		}
-		return int(a.Go - b.Go)
+		if a.Go != b.Go {
+			return int(a.Go - b.Go)
+		}
+		// Scopes' own functions stuck at one operation: the checks report
+		// the first, so the order must not depend on the search's.
+		return cmp.Or(cmp.Compare(entryPos(a), entryPos(b)), cmp.Compare(entryName(a), entryName(b)))
 	})
 	return res
 }
@@ -481,4 +486,20 @@ func basicParams(fn *ssa.Function) bool {
 		}
 	}
 	return true
+}
+
+// entryPos and entryName order stuck goroutines that share an operation
+// and a go statement by the function they run.
+func entryPos(s *Stuck) token.Pos {
+	if s.Entry == nil {
+		return token.NoPos
+	}
+	return s.Entry.Pos()
+}
+
+func entryName(s *Stuck) string {
+	if s.Entry == nil {
+		return ""
+	}
+	return s.Entry.String()
 }
