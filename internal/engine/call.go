@@ -572,6 +572,12 @@ func isSyncMethod(fn *ssa.Function, name, full string) bool {
 	return ok && obj.FullName() == full
 }
 
+// IsWaitGroupMethod reports whether fn is the method name of
+// sync.WaitGroup (for enginediag, which names the path that skipped Done).
+func IsWaitGroupMethod(fn *ssa.Function, name string) bool {
+	return isSyncMethod(fn, name, "(*sync.WaitGroup)."+name)
+}
+
 // isWaitGroupGo reports whether fn is sync.WaitGroup.Go.
 func isWaitGroupGo(fn *ssa.Function) bool {
 	return isSyncMethod(fn, "Go", "(*sync.WaitGroup).Go")

@@ -636,7 +636,7 @@ func isDone(instr ssa.Instruction) bool {
 		return false
 	}
 	c := call.Common().StaticCallee()
-	return c != nil && isWaitGroupMethod(c, "Done")
+	return c != nil && engine.IsWaitGroupMethod(c, "Done")
 }
 
 // mayCallDone reports whether instr, in fn, may call WaitGroup.Done or
@@ -658,13 +658,13 @@ func (x *Index) mayCallDone(fn *ssa.Function, instr ssa.Instruction) bool {
 	switch {
 	case c == nil:
 		return true // a function value: unknown
-	case isWaitGroupMethod(c, "Done") || isWaitGroupMethod(c, "Add"):
+	case engine.IsWaitGroupMethod(c, "Done") || engine.IsWaitGroupMethod(c, "Add"):
 		return true
 	case c.Pkg != nil && c.Pkg == fn.Pkg:
 		for _, b := range c.Blocks {
 			for _, in := range b.Instrs {
 				if cl, ok := in.(ssa.CallInstruction); ok {
-					if cc := cl.Common().StaticCallee(); cc == nil && !cl.Common().IsInvoke() || cc != nil && (cc.Pkg == c.Pkg || isWaitGroupMethod(cc, "Done") || isWaitGroupMethod(cc, "Add")) {
+					if cc := cl.Common().StaticCallee(); cc == nil && !cl.Common().IsInvoke() || cc != nil && (cc.Pkg == c.Pkg || engine.IsWaitGroupMethod(cc, "Done") || engine.IsWaitGroupMethod(cc, "Add")) {
 						return true // one level deep; deeper is unknown
 					}
 				}
@@ -672,14 +672,4 @@ func (x *Index) mayCallDone(fn *ssa.Function, instr ssa.Instruction) bool {
 		}
 	}
 	return false
-}
-
-// isWaitGroupMethod reports whether fn is the method name of
-// sync.WaitGroup.
-func isWaitGroupMethod(fn *ssa.Function, name string) bool {
-	if fn.Name() != name || fn.Pkg == nil || fn.Pkg.Pkg.Path() != "sync" {
-		return false
-	}
-	obj, ok := fn.Object().(*types.Func)
-	return ok && obj.FullName() == "(*sync.WaitGroup)."+name
 }
