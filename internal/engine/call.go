@@ -289,7 +289,7 @@ func (x *search) builtin(s *state, name string, args []value, done func(value) (
 		}
 		r := s.unknown()
 		n := "len(" + condKey(r) + ")"
-		s.memo = s.memo.set("("+condKey(intVal(0))+"=="+n+")", false).set("("+condKey(intVal(0))+"<"+n+")", true)
+		s.memo = s.memo.set(eqKey(condKey(intVal(0)), n), false).set(lessKey(condKey(intVal(0)), n), true)
 		return done(r)
 	case "delete":
 		if len(args) == 2 && args[0].k == vRef && args[0].f < 0 && s.mapObject(args[0]) != nil {
@@ -337,11 +337,7 @@ func (x *search) model(s *state, fn *ssa.Function, args []value, done func(value
 			s.escape(a)
 		}
 		e := s.unknown()
-		ka, kb := condKey(value{k: vNil}), condKey(e)
-		if kb < ka {
-			ka, kb = kb, ka
-		}
-		s.memo = s.memo.set("("+ka+"=="+kb+")", false)
+		s.memo = s.memo.set(eqKey(condKey(value{k: vNil}), condKey(e)), false)
 		return r(done(e))
 	case "time.Sleep", "runtime.Gosched", "runtime.GC", "(*time.Ticker).Stop", "(*time.Ticker).Reset":
 		return r(done(value{}))

@@ -223,24 +223,34 @@ func (s *state) binop(op token.Token, a, b value) value {
 	}
 	var key string
 	switch op {
-	case token.EQL, token.NEQ:
-		if kb < ka {
-			ka, kb = kb, ka
-		}
-		key = "(" + ka + "==" + kb + ")"
-		if op == token.NEQ {
-			key = not(key)
-		}
+	case token.EQL:
+		key = eqKey(ka, kb)
+	case token.NEQ:
+		key = not(eqKey(ka, kb))
 	case token.LSS:
-		key = "(" + ka + "<" + kb + ")"
+		key = lessKey(ka, kb)
 	case token.GTR:
-		key = "(" + kb + "<" + ka + ")"
+		key = lessKey(kb, ka)
 	case token.GEQ:
-		key = not("(" + ka + "<" + kb + ")")
+		key = not(lessKey(ka, kb))
 	case token.LEQ:
-		key = not("(" + kb + "<" + ka + ")")
+		key = not(lessKey(kb, ka))
 	}
 	return keyVal(key)
+}
+
+// eqKey is the memo key of the condition a == b, given their condKeys: the
+// same for b == a, so that an outcome decided one way is found the other.
+func eqKey(ka, kb string) string {
+	if kb < ka {
+		ka, kb = kb, ka
+	}
+	return "(" + ka + "==" + kb + ")"
+}
+
+// lessKey is the memo key of the condition a < b, given their condKeys.
+func lessKey(ka, kb string) string {
+	return "(" + ka + "<" + kb + ")"
 }
 
 // equal decides == between two values when their kinds allow.
