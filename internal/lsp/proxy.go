@@ -8,6 +8,7 @@ import (
 	"io"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/goroutinelint/goroutinelint/internal/jsonrpc2"
@@ -31,6 +32,10 @@ type proxy struct {
 	client *jsonrpc2.Conn
 	gopls  *jsonrpc2.Conn
 	engine *engine
+
+	// exitSent is set before the editor's exit goes to gopls, so that
+	// gopls closing its output afterwards is the end it was asked for.
+	exitSent atomic.Bool
 
 	mu             sync.Mutex
 	initID         string                              // the initialize request's ID
@@ -102,7 +107,7 @@ func Proxy(ctx context.Context, r io.Reader, w io.Writer, stderr io.Writer, path
 			cmd.Process.Kill()
 		}
 	case err = <-goplsDone:
-		if err == nil {
+		if err == nil && !p.exitSent.Load() {
 			err = errors.New("gopls closed its output")
 		}
 	case <-ctx.Done():
@@ -175,6 +180,9 @@ func (p *proxy) fromClient() error {
 				p.client.Reply(m.ID, m.Params, nil) // ours carry their edits already
 				continue
 			}
+		}
+		if m.Method == "exit" {
+			p.exitSent.Store(true)
 		}
 		if err := p.gopls.WriteRaw(body); err != nil {
 			return fmt.Errorf("writing to gopls: %v", err)
