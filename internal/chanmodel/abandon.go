@@ -59,12 +59,11 @@ func (m *model) abandonsIn(fn *ssa.Function) []Abandon {
 			if !ok {
 				continue // not a make(chan)
 			}
-			size, ok := mc.Size.(*ssa.Const)
-			if !ok || size.Value == nil || size.Value.Kind() != constant.Int {
+			k, ok := constInt(mc.Size)
+			if !ok {
 				continue // non-constant capacity: unknown, so silent
 			}
-			k, exact := constant.Int64Val(size.Value)
-			if !exact || k < 0 || k >= manyState {
+			if k < 0 || k >= manyState {
 				continue // a large buffer: assume it was sized for the sends
 			}
 			if waits < 0 {

@@ -412,7 +412,7 @@ func (m *model) spawnedSends(fn *ssa.Function, sp Spawn, s *Summary) {
 	}
 	r := m.relocator(fn, sp.Instr, sp.Body, args, ext)
 	for _, x := range bs.Sends {
-		if y, ok := r.site(x, true); ok && !slices.Contains(s.Recvs, x.Chan) {
+		if y, ok := r.site(x, true); ok && !slices.Contains(s.Recvs, x.Chan) && !freshBufferedBefore(fn, sp.Instr, y.Chan) {
 			s.Spawns = addSite(s.Spawns, y)
 		}
 	}

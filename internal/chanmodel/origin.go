@@ -1,6 +1,7 @@
 package chanmodel
 
 import (
+	"go/constant"
 	"go/token"
 	"go/types"
 
@@ -178,4 +179,49 @@ func (m *model) computeFreeVarBase(fn *ssa.Function, fv *ssa.FreeVar, depth int)
 		}
 	}
 	return kind
+}
+
+// freshBufferedBefore reports whether fn, before it starts a goroutine at
+// spawn, stores a newly made buffered channel in the field named key (a
+// fieldKey): the per-start completion channel of a daemon's run method,
+// whose goroutine signals it once when it ends (`f.done = make(chan
+// struct{}, 1); go func() { defer func() { f.done <- struct{}{} }() ...`).
+// The buffer takes that goroutine's send whether or not anyone reads it,
+// so the field is no queue whose readers can fall behind. A channel made
+// once, in a constructor, and sent to by goroutines started elsewhere is
+// still one (fixture unguardedsend/shared).
+func freshBufferedBefore(fn *ssa.Function, spawn ssa.Instruction, key string) bool {
+	for _, b := range fn.Blocks {
+		if !b.Dominates(spawn.Block()) {
+			continue
+		}
+		for _, instr := range b.Instrs {
+			if instr == spawn {
+				break
+			}
+			st, ok := instr.(*ssa.Store)
+			if !ok {
+				continue
+			}
+			fa, ok := st.Addr.(*ssa.FieldAddr)
+			if !ok || fieldKey(fa.X.Type(), fa.Field) != key {
+				continue
+			}
+			if mk, ok := st.Val.(*ssa.MakeChan); ok {
+				if n, ok := constInt(mk.Size); ok && n > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// constInt returns the value of v if it is an exact integer constant.
+func constInt(v ssa.Value) (int64, bool) {
+	c, ok := v.(*ssa.Const)
+	if !ok || c.Value == nil || c.Value.Kind() != constant.Int {
+		return 0, false
+	}
+	return constant.Int64Val(c.Value)
 }

@@ -37,3 +37,34 @@ func Drain() {
 		_ = m
 	}
 }
+
+// A Daemon runs one goroutine at a time; stop waits for it to signal.
+type Daemon struct {
+	stop chan struct{}
+	done chan struct{}
+	jobs chan int
+}
+
+// NewDaemon makes the jobs queue once, for every goroutine Submit starts.
+func NewDaemon() *Daemon {
+	return &Daemon{jobs: make(chan int, 8)}
+}
+
+// Run gives each goroutine it starts a done channel of its own, with room
+// for the one signal the goroutine sends when it ends.
+func (d *Daemon) Run() {
+	if d.stop != nil {
+		return
+	}
+	d.stop = make(chan struct{})
+	d.done = make(chan struct{}, 1)
+	go func() {
+		defer func() { d.done <- struct{}{} }()
+		<-d.stop
+	}()
+}
+
+// Submit starts a goroutine that queues a job on the queue made once.
+func (d *Daemon) Submit(job int) {
+	go func() { d.jobs <- job }()
+}

@@ -52,3 +52,10 @@ func collect(bad bool) int {
 	}
 	return lib.Collect(ch)
 }
+
+var daemon = lib.NewDaemon()
+
+func handleDaemon(w http.ResponseWriter, r *http.Request) {
+	daemon.Run()     // ok: each goroutine signals on a buffered done channel made for it
+	daemon.Submit(1) // want `\(\*lib.Daemon\).Submit starts a goroutine that may block forever sending on lib.Daemon.jobs when its readers fall behind, one per request`
+}
