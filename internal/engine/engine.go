@@ -151,6 +151,14 @@ type Stuck struct {
 	HolderKind Kind
 	Locked     token.Pos
 	Self       bool
+	// ReadHeld: the lock Self holds is a read lock. Writer, for a read
+	// lock taken again, is where the package write-locks the same field:
+	// a writer waiting there between the two read locks blocks both.
+	// Calls are the calls from Entry down to Op, when the second lock is
+	// taken in a callee.
+	ReadHeld bool
+	Writer   token.Pos
+	Calls    []token.Pos
 }
 
 // Stats counts the work of the search, for debugging and budget tests.
@@ -254,6 +262,7 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 		states, work = min(4*states, cfg.MaxStates), min(4*work, cfg.MaxWork)
 	}
 	res.Stats.Scopes = pkg.scopes
+	res.Stuck = addSelfLocks(res.Stuck, findSelfLocks(ssaRes.Pkg, ssaRes.SrcFuncs))
 	res.Stuck = dropCovered(res.Stuck)
 	if cfg.Trace != nil {
 		fmt.Fprintf(cfg.Trace, "engine: package %s: %v instrs=%d %+v\n", pass.Pkg.Path(), time.Since(start).Round(time.Millisecond), countInstrs(ssaRes.SrcFuncs), res.Stats)
@@ -336,6 +345,21 @@ func (p *pkgSearch) search(fn *ssa.Function, maxStates, maxWork int) *search {
 		}
 	}
 	return x
+}
+
+// addSelfLocks adds the self-lock rule's findings to the search's, but
+// for operations the search found stuck already.
+func addSelfLocks(all, self []*Stuck) []*Stuck {
+	at := map[token.Pos]bool{}
+	for _, s := range all {
+		at[s.Op] = true
+	}
+	for _, s := range self {
+		if !at[s.Op] {
+			all = append(all, s)
+		}
+	}
+	return all
 }
 
 // countInstrs returns the number of SSA instructions of funcs.

@@ -285,6 +285,10 @@ func joinWhy(wait, why string) string {
 // the engine knows it, and what keeps it from unlocking.
 func (x *Index) whyLocked(st *engine.Stuck) string {
 	switch {
+	case st.Self && st.Writer.IsValid():
+		return "which it already read-locks: a writer waiting to lock it in between blocks both for good"
+	case st.Self && st.ReadHeld:
+		return "which it already read-locks"
 	case st.Self:
 		return "which it already holds"
 	case st.Holder.What == engine.Blocked:
@@ -434,7 +438,15 @@ func (x *Index) holderWitness(f *Finding, st *engine.Stuck) bool {
 		return false
 	}
 	name := x.recvName(st.Op, "the lock")
-	x.related(f, st.Locked, name+" locked here")
+	if st.ReadHeld {
+		x.related(f, st.Locked, name+" read-locked here")
+	} else {
+		x.related(f, st.Locked, name+" locked here")
+	}
+	for _, c := range st.Calls {
+		x.related(f, c, "calls here, still holding it")
+	}
+	x.related(f, st.Writer, "a writer locks it here")
 	switch st.Holder.What {
 	case engine.Blocked:
 		x.related(f, st.Holder.Pos, "the holder blocks here")
