@@ -439,6 +439,12 @@ func (w *selfLock) sym(s *slState, f *slFrame, v ssa.Value) string {
 			}
 			return ""
 		}
+	case *ssa.Lookup:
+		return "" // the walk knows no map's entries, nor whether one is there
+	case *ssa.Extract:
+		if _, ok := v.Tuple.(*ssa.Lookup); ok {
+			return "" // likewise
+		}
 	case *ssa.ChangeType:
 		return w.sym(s, f, v.X)
 	case *ssa.MakeInterface:
