@@ -289,6 +289,8 @@ func (x *Index) whyLocked(st *engine.Stuck) string {
 		return "which it already read-locks: a writer waiting to lock it in between blocks both for good"
 	case st.Self && st.ReadHeld:
 		return "which it already read-locks"
+	case st.Self && st.Locked == st.Op:
+		return "which it took on a previous round of its loop and still holds"
 	case st.Self:
 		return "which it already holds"
 	case st.Holder.What == engine.Blocked:

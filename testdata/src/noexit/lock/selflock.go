@@ -51,7 +51,7 @@ func (c *cache) evict() {
 // again on the next round.
 func sum(mu *sync.Mutex, xs []int) (n int) {
 	for _, x := range xs {
-		mu.Lock() // want `sum may never return: it waits to lock mu, which it already holds`
+		mu.Lock() // want `sum may never return: it waits to lock mu, which it took on a previous round of its loop and still holds`
 		if x < 0 {
 			continue
 		}
