@@ -31,9 +31,13 @@ import (
 
 // Bounds of the walk.
 const (
-	selfLockSteps = 20000 // instructions per function walked
-	selfLockDepth = 4     // frames, the walked function's included
-	selfLockVisit = 2     // entries of one block per frame on a path
+	selfLockSteps = 5000 // instructions per function walked
+	selfLockDepth = 4    // frames, the walked function's included
+	selfLockVisit = 2    // entries of one block per frame on a path
+	// A package's walks together: a fixed amount plus so much per SSA
+	// instruction of the package, a small share of building its SSA.
+	selfLockPackage  = 50000
+	selfLockPerInstr = 3
 )
 
 // selfLock is the walk of one package's functions.
@@ -43,7 +47,8 @@ type selfLock struct {
 	writers map[*types.Var]token.Pos
 	found   []*Stuck
 	at      map[token.Pos]bool
-	steps   int
+	steps   int // work on the current function: instructions and values copied at forks
+	limit   int // its bound
 }
 
 // heldLock is a lock held on a path: its access path, the field its path
@@ -81,16 +86,21 @@ type slState struct {
 func findSelfLocks(pkg *ssa.Package, funcs []*ssa.Function) []*Stuck {
 	w := &selfLock{pkg: pkg, writers: map[*types.Var]token.Pos{}, at: map[token.Pos]bool{}}
 	w.touches = lockTouchers(pkg, funcs, w.writers)
+	left := selfLockPackage + selfLockPerInstr*countInstrs(funcs)
 	for _, fn := range funcs {
 		if fn.Synthetic != "" || len(fn.Blocks) == 0 || len(fn.Blocks) > 200 || !locksDirectly(fn) {
 			continue // wrappers, bodiless, too large, or taking no lock itself
 		}
-		w.steps = 0
+		if left <= 0 {
+			break // the package's budget is spent: the rest is unknown
+		}
+		w.steps, w.limit = 0, min(selfLockSteps, left) // never more than the package has left
 		fr := &slFrame{fn: fn, id: "", visits: map[*ssa.BasicBlock]int{}}
 		fr.enter(fn.Blocks[0])
 		lint.Guard(Name, pkg.Pkg.Path(), fn, func() {
 			w.walk(&slState{frames: []*slFrame{fr}, decided: map[string]bool{}}, map[string]bool{})
 		})
+		left -= w.steps
 	}
 	return w.found
 }
@@ -284,7 +294,7 @@ func (w *selfLock) walk(s *slState, memo map[string]bool) {
 		}
 		instr := f.block.Instrs[f.index]
 		f.index++
-		if w.steps++; w.steps > selfLockSteps {
+		if w.steps++; w.steps > w.limit {
 			return // budget: the rest is unknown, and silent
 		}
 		switch in := instr.(type) {
@@ -359,7 +369,12 @@ func (w *selfLock) branch(s *slState, f *slFrame, in *ssa.If, memo map[string]bo
 		try(s, constant.BoolVal(c.Value))
 		return
 	}
-	try(s.clone(), true)
+	c := s.clone()
+	for _, f := range c.frames {
+		w.steps += len(f.visits) + len(f.defers)
+	}
+	w.steps += len(c.held) + len(c.decided)
+	try(c, true)
 	try(s, false)
 }
 
