@@ -277,11 +277,17 @@ func (x *search) builtin(s *state, name string, args []value, done func(value) (
 			return done(intVal(int64(s.heap[args[0].n].count)))
 		}
 		if len(args) == 1 && args[0].k == vRef && args[0].f < 0 {
+			if o, _ := s.arrayObject(args[0]); o != nil {
+				return done(intVal(int64(len(o.fields))))
+			}
 			if o := s.mapObject(args[0]); o != nil && o.pend == 0 {
 				return done(intVal(int64(len(o.fields) / 2))) // its keys are known
 			}
 		}
 	case "append+":
+		if r, ok := s.appendArray(args); ok {
+			return done(r)
+		}
 		// The result is not empty: a later len(x) == 0 is false, so that
 		// a wait guarded by an empty queue is not taken after a push.
 		for _, a := range args {

@@ -145,6 +145,20 @@ func (s *state) alloc(t types.Type, pos token.Pos, depth int) int {
 		}
 		return s.newObject(o)
 	}
+	if n, elem, ok := smallArray(t); ok && n >= 2 && depth <= 3 {
+		// An array of a few elements: one field per element, so that
+		// constant and loop-bounded indices reach them.
+		o := &object{k: oStruct, made: pos, typ: t, fields: make([]value, n)}
+		id := s.newObject(o)
+		for i := range n {
+			if isInline(elem) {
+				o.fields[i] = ref(s.alloc(elem, pos, depth+1))
+			} else {
+				o.fields[i] = zeroOf(elem)
+			}
+		}
+		return id
+	}
 	st, ok := t.Underlying().(*types.Struct)
 	if !ok || depth > 3 {
 		return s.newObject(&object{k: oStruct, made: pos, typ: t, fields: []value{zeroOf(t)}})
@@ -160,6 +174,50 @@ func (s *state) alloc(t types.Type, pos token.Pos, depth int) int {
 		}
 	}
 	return id
+}
+
+// maxArray bounds the arrays whose elements are tracked. An array of one
+// element is its own plain cell.
+const maxArray = 8
+
+// smallArray returns the length and element type of t when it is an array
+// whose elements are tracked: 1 to maxArray of them.
+func smallArray(t types.Type) (int, types.Type, bool) {
+	if t == nil {
+		return 0, nil, false
+	}
+	a, ok := t.Underlying().(*types.Array)
+	if !ok || a.Len() < 1 || a.Len() > maxArray {
+		return 0, nil, false
+	}
+	return int(a.Len()), a.Elem(), true
+}
+
+// arrayObject returns the tracked array object v refers to (the array an
+// address of it, or a slice of all of it, points to), and its element
+// type.
+func (s *state) arrayObject(v value) (*object, types.Type) {
+	if v.k != vRef || v.f >= 0 || v.n < 0 || int(v.n) >= len(s.heap) {
+		return nil, nil
+	}
+	o := s.heap[v.n]
+	if n, elem, ok := smallArray(o.typ); ok && o.k == oStruct && len(o.fields) == n {
+		return o, elem
+	}
+	return nil, nil
+}
+
+// elemAddr returns the address of element i of the tracked array p
+// points to; unknown when i is not a known index of it.
+func (s *state) elemAddr(p, i value) value {
+	o, elem := s.arrayObject(p)
+	if o == nil || i.k != vInt || i.n < 0 || i.n >= int64(len(o.fields)) {
+		return s.unknown()
+	}
+	if isInline(elem) {
+		return o.fields[i.n]
+	}
+	return value{k: vRef, n: p.n, f: int32(i.n)}
 }
 
 // isInline reports whether a field of type t is held by value as an object
@@ -401,6 +459,16 @@ func (s *state) reset(id, depth int) {
 		}
 		return
 	}
+	if n, elem, ok := smallArray(o.typ); ok && len(o.fields) == n {
+		for i, f := range o.fields {
+			if !isInline(elem) {
+				o.fields[i] = zeroOf(elem)
+			} else if f.k == vRef && f.f < 0 && f.n >= 0 && int(f.n) < len(s.heap) && depth < 4 {
+				s.reset(int(f.n), depth+1)
+			}
+		}
+		return
+	}
 	st, ok := o.typ.Underlying().(*types.Struct)
 	if !ok {
 		if len(o.fields) == 1 && o.typ != nil {
@@ -583,4 +651,38 @@ func intKey(k string) (int64, bool) {
 	}
 	n, err := strconv.ParseInt(rest, 10, 64)
 	return n, err == nil
+}
+
+// isArray reports whether v refers to a tracked array that no code the
+// engine does not see can hold.
+func (s *state) isArray(v value) bool {
+	o, _ := s.arrayObject(v)
+	return o != nil && !o.escaped
+}
+
+// appendArray appends the variadic elements args[1] to the slice args[0]
+// when the slice is nil or a tracked array and the result is small
+// enough to track: a new array of their elements. The old slice keeps its
+// elements (writes through one are not seen through the other, as when
+// append copies).
+func (s *state) appendArray(args []value) (value, bool) {
+	if len(args) != 2 || !s.isArray(args[1]) || args[0].k != vNil && !s.isArray(args[0]) {
+		return value{}, false
+	}
+	var elems []value
+	if args[0].k != vNil {
+		o, _ := s.arrayObject(args[0])
+		elems = append(elems, o.fields...)
+	}
+	add, elem := s.arrayObject(args[1])
+	elems = append(elems, add.fields...)
+	if len(elems) > maxArray {
+		return value{}, false
+	}
+	if isInline(elem) {
+		return value{}, false // appended struct values are copies: not tracked
+	}
+	typ := types.NewArray(elem, int64(len(elems)))
+	id := s.newObject(&object{k: oStruct, typ: typ, made: s.heap[args[1].n].made, fields: slices.Clone(elems)})
+	return ref(id), true
 }

@@ -209,9 +209,20 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 				s.escape(s.eval(f, *op))
 			}
 		}
-	case *ssa.IndexAddr, *ssa.Index:
-		// Elements of slices, arrays and maps are not tracked: what goes in
-		// escapes, what comes out is unknown.
+	case *ssa.IndexAddr:
+		// An element of a tracked array (or of a slice of all of it) at a
+		// known index.
+		if a := s.eval(f, in.X); s.isArray(a) {
+			if p := s.elemAddr(a, s.eval(f, in.Index)); p.k == vRef {
+				setReg(f, in, p)
+				return next, ""
+			}
+			s.escape(a) // an unknown index: any element may come out
+		}
+		setReg(f, in, s.unknown())
+	case *ssa.Index:
+		// Elements of other slices, arrays and maps are not tracked: what
+		// goes in escapes, what comes out is unknown.
 		for _, op := range instr.Operands(nil) {
 			if *op != nil {
 				s.escape(s.eval(f, *op))
@@ -231,7 +242,11 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 		setReg(f, in, v)
 	case *ssa.Slice:
 		// go/ssa makes make([]T, 5) a slice of a new array: its length is
-		// known as above.
+		// known as above. A slice of all of a tracked array is that array.
+		if a := s.eval(f, in.X); s.isArray(a) && in.Low == nil && in.High == nil && in.Max == nil {
+			setReg(f, in, a)
+			break
+		}
 		s.escape(s.eval(f, in.X))
 		v := s.unknown()
 		if n, ok := s.sliceLen(f, in); ok {
