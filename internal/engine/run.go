@@ -217,7 +217,13 @@ func (x *search) exec(s *state, ti int, f *frame, instr ssa.Instruction) (outcom
 				setReg(f, in, p)
 				return next, ""
 			}
-			s.escape(a) // an unknown index: any element may come out
+		}
+		// An unknown index, or memory not tracked: any element may come
+		// out, so what went in escapes.
+		for _, op := range instr.Operands(nil) {
+			if *op != nil {
+				s.escape(s.eval(f, *op))
+			}
 		}
 		setReg(f, in, s.unknown())
 	case *ssa.Index:
