@@ -45,6 +45,7 @@ type selfLock struct {
 	pkg     *ssa.Package
 	touches map[*ssa.Function]bool // functions that may (through calls) lock or unlock
 	writers map[*types.Var]token.Pos
+	handoff map[*types.Var]bool // fields some function unlocks without locking them: another goroutine may
 	found   []*Stuck
 	at      map[token.Pos]bool
 	steps   int // work on the current function: instructions and values copied at forks
@@ -86,6 +87,7 @@ type slState struct {
 func findSelfLocks(pkg *ssa.Package, funcs []*ssa.Function) []*Stuck {
 	w := &selfLock{pkg: pkg, writers: map[*types.Var]token.Pos{}, at: map[token.Pos]bool{}}
 	w.touches = lockTouchers(pkg, funcs, w.writers)
+	w.handoff = handoffs(funcs)
 	left := selfLockPackage + selfLockPerInstr*countInstrs(funcs)
 	for _, fn := range funcs {
 		if fn.Synthetic != "" || len(fn.Blocks) == 0 || len(fn.Blocks) > 200 || !locksDirectly(fn) {
@@ -196,6 +198,42 @@ func lockTouchers(pkg *ssa.Package, funcs []*ssa.Function, writers map[*types.Va
 func isBuiltin(c *ssa.CallCommon) bool {
 	_, ok := c.Value.(*ssa.Builtin)
 	return ok
+}
+
+// handoffs returns the mutex fields that a function of the package
+// unlocks without locking them itself: the lock may be handed from one
+// goroutine to another, and a second Lock may be a wait for that unlock.
+func handoffs(funcs []*ssa.Function) map[*types.Var]bool {
+	out := map[*types.Var]bool{}
+	for _, fn := range funcs {
+		locked, unlocked := map[*types.Var]bool{}, map[*types.Var]bool{}
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				ci, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue // not a call
+				}
+				m, _ := mutexOp(ci.Common())
+				f := (*types.Var)(nil)
+				if m != "" {
+					f = lastField(ci.Common().Args[0])
+				}
+				switch {
+				case f == nil:
+				case m == "Lock", m == "RLock", m == "TryLock", m == "TryRLock":
+					locked[f] = true
+				case m == "Unlock", m == "RUnlock":
+					unlocked[f] = true
+				}
+			}
+		}
+		for f := range unlocked {
+			if !locked[f] {
+				out[f] = true
+			}
+		}
+	}
+	return out
 }
 
 // hasFuncArg reports whether a call passes a function value, which the
@@ -318,7 +356,7 @@ func (w *selfLock) walk(s *slState, memo map[string]bool) {
 		case *ssa.Defer:
 			f.defers = append(f.defers, in.Common())
 		case *ssa.Go:
-			// the goroutine runs apart
+			s.releaseAll() // the goroutine may unlock what is held
 		case *ssa.Store:
 			if pointerish(in.Val.Type()) {
 				s.staleLoads()
@@ -609,6 +647,9 @@ func (s *slState) calls() []token.Pos {
 func (w *selfLock) report(s *slState, h heldLock, read bool, pos token.Pos, field *types.Var) {
 	if !pos.IsValid() || w.at[pos] {
 		return
+	}
+	if field != nil && w.handoff[field] {
+		return // another goroutine may unlock it: the second lock may wait for that
 	}
 	var writer token.Pos
 	if h.read && read {

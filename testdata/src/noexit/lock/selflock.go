@@ -138,21 +138,48 @@ func (c *cache) callback() {
 	c.mu.Unlock()
 }
 
+type pool struct{ mu sync.Mutex }
+
 // unlockHelper unlocks through a function of the package.
-func (c *cache) unlockHelper() {
-	c.mu.Lock()
-	c.unlock()
-	c.mu.Lock() // ok: unlock released it
-	c.mu.Unlock()
+func (p *pool) unlockHelper() {
+	p.mu.Lock()
+	p.unlock()
+	p.mu.Lock() // ok: unlock released it
+	p.mu.Unlock()
 }
 
-func (c *cache) unlock() { c.mu.Unlock() }
+func (p *pool) unlock() { p.mu.Unlock() }
 
-// sorted hands a callback to sort, which may call it.
+type gate struct{ mu sync.Mutex }
+
+// wait's second lock waits for open, which another goroutine calls: the
+// lock is handed over (open unlocks what it did not lock).
+func (g *gate) wait() {
+	g.mu.Lock()
+	g.mu.Lock() // ok: open, run by another goroutine, unlocks it
+	g.mu.Unlock()
+}
+
+func (g *gate) open() { g.mu.Unlock() }
+
+// handOff's goroutine unlocks the lock it holds.
+func handOff() {
+	var mu sync.Mutex
+	mu.Lock()
+	go func() {
+		mu.Unlock()
+	}()
+	mu.Lock() // ok: the goroutine unlocks it
+	mu.Unlock()
+}
+
+// sorted hands a callback to sort, which may call it. Silent by design:
+// the walk does not look into callbacks handed to other code, which may
+// unlock (this one does not, and the second lock does block).
 func (c *cache) sorted(keys []string) {
 	c.mu.Lock()
-	sort.Slice(keys, func(i, j int) bool { c.mu.Unlock(); return keys[i] < keys[j] })
-	c.mu.Lock() // ok: the callback may have unlocked it
+	sort.Slice(keys, func(i, j int) bool { return c.m[keys[i]] < c.m[keys[j]] })
+	c.mu.Lock() // ok: silent by design (a limit, not a safe idiom)
 	c.mu.Unlock()
 }
 
