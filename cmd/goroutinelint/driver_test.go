@@ -75,7 +75,7 @@ func TestDriversAgree(t *testing.T) {
 	tests := []test{
 		{m, []string{"./..."}},
 		{m, []string{"-test=false", "-sarif", "./..."}},
-		{app, []string{"-json", "-clienttimeout.default-client=false", "./..."}},
+		{app, slices.Concat([]string{"-json"}, flagsShared, []string{"./..."})},
 		{repo, []string{"-sarif", "./examples/..."}},
 	}
 	if os.Getenv("GOROUTINELINT_HEAVY") != "" {
