@@ -152,24 +152,40 @@ func TestGoVetCgo(t *testing.T) {
 	})
 }
 
-// sharedBad returns the directory of module example.com/bad in a copy of
-// testdata/e2e that the bad-input tests share: they only read it.
+// sharedBad returns the directory of module example.com/bad in the copy
+// of testdata/e2e that tests which only read it share.
 func sharedBad(t *testing.T) string {
 	t.Helper()
-	dir, err := copyBadOnce()
+	return filepath.Join(sharedE2E(t), "bad")
+}
+
+// sharedApp returns the directory of module example.com/app in the copy of
+// testdata/e2e that tests which only read it share. go vet keys its results
+// by the package's directory too, so runs with the same flags there replay
+// the first one's analysis of the fixture's packages, which runs in fresh
+// copies (fixture) repeat.
+func sharedApp(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(sharedE2E(t), "app")
+}
+
+// sharedE2E returns the shared copy of testdata/e2e.
+func sharedE2E(t *testing.T) string {
+	t.Helper()
+	dir, err := copySharedOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return filepath.Join(dir, "bad")
+	return dir
 }
 
-// copyBadOnce makes the copy for sharedBad.
-var copyBadOnce = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "goroutinelint-bad-")
+// copySharedOnce makes the copy for sharedE2E.
+var copySharedOnce = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "goroutinelint-e2e-shared-")
 	if err != nil {
 		return "", err
 	}
-	badDir = dir
+	sharedDir = dir
 	return dir, copyE2ETo(dir)
 })
 
@@ -186,7 +202,8 @@ var sharedRuns sync.Map
 
 // execShared is execEnv for commands whose output depends only on their
 // arguments, directory and environment: TestBadInput and
-// TestREADMEBadInput check the same runs, made once. If the first run
+// TestREADMEBadInput check the same runs, made once, and so do the tests
+// that run flagsShared on sharedApp. If the first run
 // failed its test, a later caller runs the command itself.
 func execShared(t *testing.T, dir string, env []string, name string, args ...string) result {
 	t.Helper()

@@ -63,7 +63,7 @@ func writeModule(t *testing.T) string {
 func TestDriversAgree(t *testing.T) {
 	t.Parallel()
 	m := writeModule(t)
-	app := fixture(t)
+	app := sharedApp(t)
 	repo, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)

@@ -66,13 +66,13 @@ var vetFindings = []string{
 	"worker/worker.go:20:3: \treturns here without receiving",
 }
 
-// buildDir holds the binary built by buildOnce, and badDir the copy of
-// testdata/e2e that sharedBad made; TestMain removes them.
-var buildDir, badDir string
+// buildDir holds the binary built by buildOnce, and sharedDir the copy of
+// testdata/e2e that sharedE2E made; TestMain removes them.
+var buildDir, sharedDir string
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, dir := range []string{buildDir, badDir} {
+	for _, dir := range []string{buildDir, sharedDir} {
 		if dir != "" {
 			os.RemoveAll(dir)
 		}
@@ -216,7 +216,7 @@ func execIn(t *testing.T, dir, name string, args ...string) result {
 // "NAME=value" settings that override it.
 func execEnv(t *testing.T, dir string, env []string, name string, args ...string) result {
 	t.Helper()
-	defer firstRun(vetRunKey(dir, env, name, args))()
+	defer firstRun(vetRunKey(env, name, args))()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(t), env...)
@@ -384,7 +384,7 @@ func vetJSONByPackage(t *testing.T, stdout string) map[string]string {
 func TestGoVetFlags(t *testing.T) {
 	t.Parallel()
 	bin := binary(t)
-	dir := fixture(t)
+	dir := sharedApp(t)
 	r := execIn(t, dir, "go", slices.Concat([]string{"vet", "-vettool=" + bin, "-json"}, flagsShared, []string{"./..."})...)
 	if r.code != 0 || r.stderr != "" {
 		t.Errorf("go vet -json: exit code %d, stderr:\n%s", r.code, r.stderr)
@@ -437,7 +437,7 @@ func wantFixed(t *testing.T, dir string) {
 // GOMAXPROCS=1 and 4.
 func TestText(t *testing.T) {
 	t.Parallel()
-	r := lintTwice(t, fixture(t), "./...")
+	r := lintTwice(t, sharedApp(t), "./...")
 	wantResult(t, r, 1, allFindings)
 	if r.stdout != "" {
 		t.Errorf("stdout: %q, want nothing", r.stdout)
@@ -448,7 +448,7 @@ func TestText(t *testing.T) {
 // GOMAXPROCS=1 and 4.
 func TestJSON(t *testing.T) {
 	t.Parallel()
-	dir := fixture(t)
+	dir := sharedApp(t)
 	r := lintTwice(t, dir, "-json", "./...")
 	wantResult(t, r, 1, nil)
 	var tree map[string]map[string][]jsonDiagnostic
@@ -498,13 +498,18 @@ func relTo(dir, posn string) string {
 }
 
 // TestPassDisabled checks that -unguardedsend=false turns the pass off:
-// package worker has one finding, unguardedsend's (TestText), and with the
-// pass off the run finds nothing and exits 0. It runs with flagsShared on
-// the one package that imports no net/http, so it replays go vet's
-// results of TestPassFlag's run or leaves them for it.
+// package worker has one finding, unguardedsend's (TestText); with the
+// pass off, the run on the whole fixture prints none in worker and the run
+// on worker alone finds nothing and exits 0. Both share go vet's results
+// with TestPassFlag's run (flagsShared, sharedApp), which the first one is.
 func TestPassDisabled(t *testing.T) {
 	t.Parallel()
-	r := lint(t, fixture(t), append(slices.Clone(flagsShared), "./worker")...)
+	bin, dir := binary(t), sharedApp(t)
+	all := execShared(t, dir, nil, bin, append(slices.Clone(flagsShared), "./...")...)
+	if strings.Contains(all.stderr, "worker/") {
+		t.Errorf("-unguardedsend=false: a finding in worker:\n%s", all.stderr)
+	}
+	r := lint(t, dir, append(slices.Clone(flagsShared), "./worker")...)
 	wantResult(t, r, 0, nil)
 	if r.stdout != "" {
 		t.Errorf("stdout: %q, want nothing", r.stdout)
@@ -516,7 +521,7 @@ func TestPassDisabled(t *testing.T) {
 // that a pass turned off reports nothing (-unguardedsend=false).
 func TestPassFlag(t *testing.T) {
 	t.Parallel()
-	r := lint(t, fixture(t), append(slices.Clone(flagsShared), "./...")...)
+	r := execShared(t, sharedApp(t), nil, binary(t), append(slices.Clone(flagsShared), "./...")...)
 	wantResult(t, r, 1, findingsShared)
 }
 
@@ -545,7 +550,7 @@ func TestFixDiff(t *testing.T) {
 
 func TestNoArguments(t *testing.T) {
 	t.Parallel()
-	r := lint(t, fixture(t))
+	r := lint(t, sharedApp(t))
 	if r.code != 2 || !strings.Contains(r.stderr, "Usage:") || r.stdout != "" {
 		t.Errorf("exit code %d, stdout %q, stderr:\n%s\nwant exit code 2 and usage on stderr", r.code, r.stdout, r.stderr)
 	}

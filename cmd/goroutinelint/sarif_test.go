@@ -32,7 +32,7 @@ var update = flag.Bool("update", false, "rewrite the SARIF golden file")
 // SARIF consumer would, give the files -fix writes.
 func TestSARIF(t *testing.T) {
 	t.Parallel()
-	dir := fixture(t)
+	dir := sharedApp(t)
 	r := lintTwice(t, dir, "-sarif", "./...")
 	wantResult(t, r, 1, nil)
 	log := validateSARIF(t, []byte(r.stdout))

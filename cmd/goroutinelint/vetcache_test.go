@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/goroutinelint/goroutinelint/internal/testlock"
 )
@@ -25,8 +24,8 @@ import (
 // configuration go alone, so that the others replay its results. It only
 // orders the runs; every run still does and checks all it did before.
 
-// warmVetCache runs bin as the tests run it most, on a copy of the
-// fixture module and on the examples, before any test does: those runs
+// warmVetCache runs bin as the tests run it most, on the shared copy of
+// the fixture module (sharedApp) and on the examples, before any test does: those runs
 // analyze the standard library for facts (net/http's 200 packages), which
 // the tests' runs with the same flags then replay, whatever order they
 // start in. It holds the tool's lock (testlock.Tool) meanwhile, so that
@@ -43,12 +42,8 @@ func warmVetCache(bin string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "goroutinelint-warm-")
+	shared, err := copySharedOnce()
 	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	if err := copyE2ETo(tmp); err != nil {
 		return err
 	}
 	root, err := filepath.Abs(filepath.Join("..", ".."))
@@ -59,13 +54,16 @@ func warmVetCache(bin string) error {
 		dir, pattern string
 		env          []string
 	}{
-		{filepath.Join(tmp, "app"), "./...", nil},
+		{filepath.Join(shared, "app"), "./...", nil},                // as TestText and others run it (sharedApp)
 		{root, "./examples/...", []string{"GOFLAGS=-mod=readonly"}}, // as README's quick start and TestStatic run it
 	} {
+		done := firstRun(vetRunKey(run.env, bin, []string{run.pattern}))
 		cmd := exec.Command(bin, run.pattern)
 		cmd.Dir, cmd.Env = run.dir, append(slices.Clone(env), run.env...)
 		var exit *exec.ExitError
-		if err := cmd.Run(); err != nil && !errors.As(err, &exit) {
+		err := cmd.Run()
+		done()
+		if err != nil && !errors.As(err, &exit) {
 			return fmt.Errorf("warming go vet's cache: %v", err)
 		}
 	}
@@ -92,29 +90,47 @@ func firstRun(key string) (done func()) {
 	return func() {}
 }
 
-// vetRunKey returns what decides which go vet results a command run in dir
-// with env can share with another: go vet or go fix, the vet flags (for
-// the standalone driver, -json, the pass flags and the -test mode, which
-// it folds into the tool's ID), the fixture's module and the environment.
-// It returns "" for a command that runs no go vet. Two keys that differ
-// where the results would not only cost the sharing.
-func vetRunKey(dir string, env []string, name string, args []string) string {
-	var kind string
+// vetRunKey returns what decides which of go vet's cached results a
+// command run with env can share with another, as the go command keys
+// them: the flags it hands the tool, in their order (go vet without -json
+// runs the tool with -json appended; go fix with -fix appended), the
+// tool's mode (-test=false, which the tool folds into its ID) and the
+// settings that change how the standard library is compiled. The module
+// is left out: the standard library's results, the bulk of the work, are
+// shared by every module and by GOPATH mode. It returns "" for a command
+// that runs no go vet.
+func vetRunKey(env []string, name string, args []string) string {
 	var flags []string
+	mode := ""
 	switch {
 	case name == "go" && len(args) > 0 && (args[0] == "vet" || args[0] == "fix"):
-		kind = args[0]
+		fix, json := args[0] == "fix", false
 		for _, arg := range args[1:] {
-			if strings.HasPrefix(arg, "-") && !strings.HasPrefix(arg, "-vettool=") && !strings.HasPrefix(arg, "-fixtool=") {
+			switch {
+			case !strings.HasPrefix(arg, "-"):
+				// a pattern
+			case strings.HasPrefix(arg, "-vettool=") || strings.HasPrefix(arg, "-fixtool="):
+				// the tool's ID is the same for every run
+			case arg == "-fix":
+				fix = true // not a tool flag: go vet -fix runs the tool with -fix
+			default:
+				json = json || arg == "-json"
 				flags = append(flags, arg)
 			}
+		}
+		switch {
+		case fix && !json:
+			flags = append(flags, "-fix")
+		case !fix && !json:
+			flags = append(flags, "-json")
 		}
 	case filepath.Base(name) == progName:
 		if len(args) > 0 && (args[0] == "lsp" || args[0] == "help") {
 			return "" // no go vet, or one per edit
 		}
-		kind = "vet"
-		flags = []string{"-json"} // the driver's go vet prints JSON whatever the output format
+		// The driver runs go vet -json with the pass flags in the order
+		// of their names (flag.Visit).
+		var passFlags []string
 		for _, arg := range args {
 			switch {
 			case !strings.HasPrefix(arg, "-"):
@@ -123,35 +139,82 @@ func vetRunKey(dir string, env []string, name string, args []string) string {
 				return "" // the in-process driver
 			case arg == "-json" || arg == "-sarif" || arg == "-fix" || arg == "-diff":
 				// output only
+			case arg == "-test=false":
+				mode = vetModeNoTests
 			default:
-				flags = append(flags, arg)
+				passFlags = append(passFlags, arg)
 			}
 		}
+		slices.SortFunc(passFlags, func(a, b string) int {
+			return strings.Compare(flagName(a), flagName(b))
+		})
+		flags = append([]string{"-json"}, passFlags...)
 	default:
 		return ""
 	}
-	slices.Sort(flags)
 	var settings []string
 	for _, kv := range env {
-		if !strings.HasPrefix(kv, "GOMAXPROCS=") && !strings.HasPrefix(kv, envDebug+"=") {
+		switch k, v, _ := strings.Cut(kv, "="); {
+		case k == "GOMAXPROCS" || k == envDebug || k == "GOPATH" || k == "GO111MODULE":
+			// the standard library's results do not depend on them
+		case k == "GOFLAGS" && (v == "" || strings.HasPrefix(v, "-mod=")):
+			// nor on how the main module's requirements are checked
+		default:
 			settings = append(settings, kv)
 		}
 	}
-	return strings.Join([]string{kind, modulePath(dir), strings.Join(flags, " "), strings.Join(settings, " ")}, "\x00")
+	return strings.Join([]string{strings.Join(flags, " "), mode, strings.Join(settings, " ")}, "\x00")
 }
 
-// modulePath returns the path of the module whose go.mod is in dir, or dir.
-func modulePath(dir string) string {
-	f, err := os.Open(filepath.Join(dir, "go.mod"))
-	if err != nil {
-		return dir
+// flagName returns the name of the flag in arg, "-name" or "-name=value".
+func flagName(arg string) string {
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	return name
+}
+
+// TestVetRunKey checks that vetRunKey gives one key to runs whose results
+// the go command shares and different keys to the others.
+func TestVetRunKey(t *testing.T) {
+	t.Parallel()
+	bin := "/bin/" + progName
+	key := func(env []string, name string, args ...string) string { return vetRunKey(env, name, args) }
+	same := [][2]string{
+		// go vet runs the tool with -json whether or not it prints JSON.
+		{key(nil, "go", "vet", "-vettool="+bin, "./..."), key(nil, "go", "vet", "-vettool="+bin, "-json", "./...")},
+		// The driver runs go vet -json, its pass flags sorted by name.
+		{key(nil, bin, "-sarif", "./..."), key(nil, "go", "vet", "-vettool="+bin, "-json", "./...")},
+		{key(nil, bin, "-unguardedsend=false", "-clienttimeout.default-client=false", "./..."),
+			key(nil, "go", "vet", "-vettool="+bin, "-json", "-clienttimeout.default-client=false", "-unguardedsend=false", "./...")},
+		// Output settings and the main module's do not matter.
+		{key([]string{"GOMAXPROCS=1", "GOFLAGS=-mod=readonly"}, bin, "./examples/..."), key(nil, bin, "-fix", "./...")},
+		{key([]string{"GOPATH=/src", "GO111MODULE=off", "GOFLAGS="}, bin, "noexit/basic"), key(nil, bin, "./...")},
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if path, ok := strings.CutPrefix(sc.Text(), "module "); ok {
-			return strings.TrimSpace(path)
+	for _, p := range same {
+		if p[0] != p[1] {
+			t.Errorf("keys %q and %q differ, want one", p[0], p[1])
 		}
 	}
-	return dir
+	distinct := []string{
+		key(nil, bin, "./..."),
+		key(nil, bin, "-test=false", "./..."),
+		key([]string{"CGO_ENABLED=0"}, bin, "./..."),
+		key(nil, "go", "fix", "-fixtool="+bin, "./..."),
+		key(nil, "go", "vet", "-vettool="+bin, "-unguardedsend=false", "./..."),
+		key(nil, "go", "vet", "-vettool="+bin, "-json", "-unguardedsend=false", "./..."),
+	}
+	for i, a := range distinct {
+		for _, b := range distinct[i+1:] {
+			if a == b {
+				t.Errorf("two runs share the key %q, want different keys", a)
+			}
+		}
+	}
+	for _, none := range [][]string{{"lsp"}, {"-whole-program", "./..."}, {"help"}} {
+		if k := key(nil, bin, none...); k != "" {
+			t.Errorf("%q: key %q, want none", none, k)
+		}
+	}
+	if k := key(nil, "go", "build", "./..."); k != "" {
+		t.Errorf("go build: key %q, want none", k)
+	}
 }
