@@ -29,7 +29,8 @@ func %s(ctx context.Context) int {
 // writeModule writes a module example.com/m into a new directory and
 // returns it: package a with a finding in its own file, one in an
 // internal test file and one in an external test package; package b,
-// which imports a; package c, which imports neither.
+// which imports a; package c, which imports neither. b and c have test
+// files too, so go vet analyses a test variant of each.
 func writeModule(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -40,8 +41,10 @@ func writeModule(t *testing.T) string {
 		"a/ax_test.go": "package a_test\n\nimport \"context\"\n" + leakyFunc("inXTest"),
 		"b/b.go":       "package b\n\nimport (\n\t\"context\"\n\n\t\"example.com/m/a\"\n)\n\nfunc B(ctx context.Context) int { return a.A(ctx) }\n",
 		"c/c.go":       "package c\n\nimport \"context\"\n" + leakyFunc("C"),
-		"c/c_test.go":  "package c\n\nimport \"testing\"\n\nfunc TestC(t *testing.T) {}\n",
-		"b/b_test.go":  "package b\n\nimport \"testing\"\n\nfunc TestB(t *testing.T) {}\n",
+		// Test files that import no testing package: testing's 20
+		// dependencies would cost go vet a run each, for every set of flags.
+		"c/c_test.go": "package c\n\nfunc inTest() {}\n",
+		"b/b_test.go": "package b\n\nfunc inTest() {}\n",
 	}
 	for name, content := range files {
 		path := filepath.Join(dir, filepath.FromSlash(name))
