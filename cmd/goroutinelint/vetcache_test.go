@@ -105,12 +105,13 @@ func vetRunKey(env []string, name string, args []string) string {
 	switch {
 	case name == "go" && len(args) > 0 && (args[0] == "vet" || args[0] == "fix"):
 		fix, json := args[0] == "fix", false
+		mode = "go " + args[0] + "'s own tool"
 		for _, arg := range args[1:] {
 			switch {
 			case !strings.HasPrefix(arg, "-"):
 				// a pattern
 			case strings.HasPrefix(arg, "-vettool=") || strings.HasPrefix(arg, "-fixtool="):
-				// the tool's ID is the same for every run
+				mode = "" // this binary, whose ID is the same for every run
 			case arg == "-fix":
 				fix = true // not a tool flag: go vet -fix runs the tool with -fix
 			default:
@@ -213,6 +214,9 @@ func TestVetRunKey(t *testing.T) {
 		if k := key(nil, bin, none...); k != "" {
 			t.Errorf("%q: key %q, want none", none, k)
 		}
+	}
+	if key(nil, "go", "vet", "./...") == key(nil, "go", "vet", "-vettool="+bin, "./...") {
+		t.Error("go vet with its own tool and with this binary share a key")
 	}
 	if k := key(nil, "go", "build", "./..."); k != "" {
 		t.Errorf("go build: key %q, want none", k)
