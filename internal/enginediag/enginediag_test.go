@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
 	"golang.org/x/tools/go/analysis/passes/buildssa"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
@@ -44,8 +43,13 @@ var reporter = &analysis.Analyzer{
 	},
 }
 
+// fixtures is the tree of the package's fixtures, loaded once, with the
+// standard library from export data (analysistest.Run would type-check
+// sync's dependencies from source for every run).
+var fixtures = passtest.Fixtures(nil, "enginediag/...")
+
 // Test checks the positions, categories, messages and related locations.
 func Test(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, passtest.TestData(t), reporter, "enginediag/...")
+	passtest.Run(t, fixtures, reporter, "enginediag/...")
 }
