@@ -46,7 +46,7 @@ var (
 // flagsShared is the one set of non-default pass flags the end-to-end
 // tests run the fixture with: a pass's own flag and a pass turned off.
 // go vet caches each package's result by the vet flags, so every set of
-// flags costs a vet run of each of net/http's 200 standard-library
+// flags costs a vet run of each of net/http's 190 standard-library
 // dependencies (about 14 s of CPU) on the first run after the binary
 // changes; the tests that need some non-default flags share this set.
 // The order is the standalone driver's (flag names sorted), so that its go
