@@ -3,6 +3,8 @@
 package analyzer
 
 import (
+	"slices"
+
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/goroutinelint/goroutinelint/passes/clienttimeout"
@@ -90,7 +92,15 @@ func ForStdDependency(cfg Config) []*analysis.Analyzer {
 // the whole suite; what is saved is the passes' work and the interaction
 // engine's search, which only reports.
 func ForDependency(cfg Config) []*analysis.Analyzer {
-	all := All(cfg)
+	return AsDependency(All(cfg))
+}
+
+// AsDependency returns analyzers as ForDependency does for the suite: the
+// ones that declare facts as they are, the others as inert copies that
+// keep their names and flags and require only what declares facts. The
+// standalone driver calls it on the analyzers its flags are bound to.
+func AsDependency(analyzers []*analysis.Analyzer) []*analysis.Analyzer {
+	all := slices.Clone(analyzers)
 	for i, a := range all {
 		if len(a.FactTypes) > 0 {
 			continue

@@ -33,6 +33,7 @@ type command struct {
 	tags         string      // -tags
 	version      bool        // -V, -version
 	wholeProgram bool        // -whole-program: the in-process driver, without go vet and its cache
+	driver       string      // -driver: how a standalone run is driven (driverVet or driverPackage)
 	profile      string      // -profile
 	prof         *profileRun // the -profile, once loaded
 	stdBodyless  bool        // standard-library dependencies were loaded without function bodies
@@ -59,6 +60,7 @@ func newCommand(stdout, stderr io.Writer, cwd string) *command {
 	fs.BoolVar(&c.tests, "test", true, "also analyze the packages' test files")
 	fs.StringVar(&c.tags, "tags", "", "comma-separated `list` of build tags")
 	fs.BoolVar(&c.wholeProgram, "whole-program", false, "analyze every package in this process, without go vet's per-package processes and cache (needs memory for the whole program)")
+	fs.StringVar(&c.driver, "driver", driverVet, "how to analyze package by package: `name` "+driverVet+" (go vet's processes and cache) or "+driverPackage+" (one process, a cache of its own)")
 	fs.StringVar(&c.profile, "profile", "", "confirm findings with the goroutine profile at `source`, a file or an http(s) URL")
 	fs.BoolVar(&c.version, "V", false, "print the version and exit")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")

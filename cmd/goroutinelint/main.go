@@ -173,6 +173,8 @@ func (c *command) checkFlags() string {
 		return "-sarif and -fix cannot be used together"
 	case c.profile != "" && c.fix:
 		return "-profile and -fix cannot be used together"
+	case c.driver != driverVet && c.driver != driverPackage:
+		return fmt.Sprintf("-driver=%s: want %s or %s", c.driver, driverVet, driverPackage)
 	}
 	return ""
 }
@@ -186,7 +188,12 @@ func (c *command) analyze(patterns []string) int {
 			return exitError // before the analysis: it would be for nothing
 		}
 	}
-	if !c.wholeProgram && c.prof == nil {
+	switch {
+	case c.wholeProgram || c.prof != nil:
+		// below
+	case c.driver == driverPackage:
+		return c.analyzePackages(patterns)
+	default:
 		return c.analyzeVet(patterns)
 	}
 	// -profile joins the findings with the syntax and types of the

@@ -196,11 +196,16 @@ func (c *command) analysedLog() (string, error) {
 // line, after a count.
 func (c *command) printAnalysed(logFile string) {
 	data, _ := os.ReadFile(logFile)
-	ids := strings.FieldsFunc(string(data), func(r rune) bool { return r == '\n' })
+	printAnalysedIDs(c.stderr, strings.FieldsFunc(string(data), func(r rune) bool { return r == '\n' }))
+}
+
+// printAnalysedIDs prints the IDs of the packages analysed, rather than
+// replayed, sorted, one a line, after a count.
+func printAnalysedIDs(w io.Writer, ids []string) {
 	slices.Sort(ids)
-	fmt.Fprintf(c.stderr, "%s: debug: analysed %d packages\n", progName, len(ids))
+	fmt.Fprintf(w, "%s: debug: analysed %d packages\n", progName, len(ids))
 	for _, id := range ids {
-		fmt.Fprintf(c.stderr, "%s: debug: analysed %s\n", progName, id)
+		fmt.Fprintf(w, "%s: debug: analysed %s\n", progName, id)
 	}
 }
 
@@ -212,11 +217,7 @@ type vetJSONTree map[string]map[string]json.RawMessage
 // passes that failed, as the whole-program driver does, and reports
 // whether none did.
 func (c *command) decodeVetJSON(data []byte) ([]finding, bool) {
-	type entry struct {
-		id, pass string
-		diag     jsonDiagnostic
-	}
-	var entries []entry
+	var entries []vetEntry
 	ok := true
 	dec := json.NewDecoder(bytes.NewReader(data))
 	for {
@@ -242,11 +243,25 @@ func (c *command) decodeVetJSON(data []byte) ([]finding, bool) {
 					continue
 				}
 				for _, d := range diags {
-					entries = append(entries, entry{id, pass, d})
+					entries = append(entries, vetEntry{id, pass, d})
 				}
 			}
 		}
 	}
+	return findingsOf(entries), ok
+}
+
+// A vetEntry is one diagnostic of a pass on a package, as go vet -json
+// prints it.
+type vetEntry struct {
+	id, pass string
+	diag     jsonDiagnostic
+}
+
+// findingsOf turns the diagnostics go vet printed, or the package driver
+// cached, into findings over a file set whose files hold the lines of the
+// files on disk, sorted as every driver sorts them.
+func findingsOf(entries []vetEntry) []finding {
 	files := newFileTable()
 	for _, e := range entries {
 		files.note(e.diag.Posn, e.diag.End)
@@ -270,7 +285,7 @@ func (c *command) decodeVetJSON(data []byte) ([]finding, bool) {
 			diag:     d,
 		})
 	}
-	return sortFindings(out), ok
+	return sortFindings(out)
 }
 
 // sortedKeys returns the keys of m in order.

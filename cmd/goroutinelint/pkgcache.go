@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The package driver's cache. Each analysed package leaves one file, named
+// by the hash of everything its analysis depends on (cacheKey): the
+// executable's content (so that a rebuilt tool, "(devel)" or not, never
+// replays another's results), the flags, the package's files, the export
+// data of its imports (files the go command names by their content) and
+// the facts of the packages it depends on. An edit that changes neither a
+// package's export data nor its facts leaves its importers' keys alone.
+//
+// The cache lives in $GOROUTINELINT_CACHE, or else in the directory
+// goroutinelint under the user's cache directory (os.UserCacheDir: for
+// example ~/.cache/goroutinelint on Linux); GOROUTINELINT_CACHE=off turns
+// it off. Like the go command's cache it is trimmed as it is used: a run
+// at most once a day deletes the entries no run has used for five days.
+// Removing the directory is always safe.
+
+// envCache names the cache directory, or "off".
+const envCache = "GOROUTINELINT_CACHE"
+
+// cacheVersion changes whenever the layout or meaning of entries does.
+const cacheVersion = "goroutinelint package cache 1"
+
+// Trimming, as the go command trims its build cache.
+const (
+	cacheTrimInterval = 24 * time.Hour     // between trims
+	cacheTrimAge      = 5 * 24 * time.Hour // unused this long, an entry goes
+	cacheTouchAge     = time.Hour          // an entry used is marked at most this often
+)
+
+// A cacheKey is the hash naming one package's analysis.
+type cacheKey [sha256.Size]byte
+
+// A cacheEntry is what the analysis of one package leaves.
+type cacheEntry struct {
+	Root     bool          // analysed as a root: Diags hold its findings
+	Facts    []byte        // its own facts (pkgfacts.go)
+	Diags    []cachedDiag  // its findings, as go vet -json prints them
+	Failures []passFailure // the passes that failed
+}
+
+// cacheable reports whether e may be replayed: a failed pass is run again,
+// so that its error (or the panic's message) is printed again.
+func (e *cacheEntry) cacheable() bool { return len(e.Failures) == 0 }
+
+// A cachedDiag is one finding of a pass.
+type cachedDiag struct {
+	Pass string
+	Diag jsonDiagnostic
+}
+
+// A passFailure is a pass that failed on a package, other than by a
+// failed prerequisite.
+type passFailure struct {
+	Pass     string
+	Err      string
+	Panicked bool // guardRuns has printed it
+}
+
+// A cache is the cache directory, or nothing when dir is "".
+type cache struct {
+	dir string
+}
+
+// openCache returns the cache the environment names, made if need be.
+func openCache() (*cache, error) {
+	dir := os.Getenv(envCache)
+	switch dir {
+	case "off":
+		return &cache{}, nil
+	case "":
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return &cache{}, nil // nowhere to keep it: run without one
+		}
+		dir = filepath.Join(base, "goroutinelint")
+	}
+	if !filepath.IsAbs(dir) {
+		return nil, fmt.Errorf("%s=%s: not an absolute path", envCache, dir)
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return nil, fmt.Errorf("cache: %v", err)
+	}
+	return &cache{dir: dir}, nil
+}
+
+// file returns the name of the entry for key.
+func (c *cache) file(key cacheKey) string {
+	name := hex.EncodeToString(key[:])
+	return filepath.Join(c.dir, name[:2], name+"-a")
+}
+
+// get returns the entry for key, if there is a readable one.
+func (c *cache) get(key cacheKey) (*cacheEntry, bool) {
+	if c.dir == "" {
+		return nil, false
+	}
+	name := c.file(key)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, false
+	}
+	var e cacheEntry
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&e); err != nil {
+		return nil, false // damaged: analyse again, and overwrite it
+	}
+	if info, err := os.Stat(name); err == nil && time.Since(info.ModTime()) > cacheTouchAge {
+		now := time.Now()
+		os.Chtimes(name, now, now) // used: keep it through trims
+	}
+	return &e, true
+}
+
+// put stores e under key. A cache that cannot be written costs reruns,
+// not the run: errors are dropped.
+func (c *cache) put(key cacheKey, e *cacheEntry) {
+	if c.dir == "" {
+		return
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(e); err != nil {
+		return
+	}
+	name := c.file(key)
+	if err := os.MkdirAll(filepath.Dir(name), 0o777); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".tmp-")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(buf.Bytes())
+	if err = cmpErr(err, tmp.Close()); err == nil {
+		err = os.Rename(tmp.Name(), name) // whole or absent, for concurrent runs
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// trim deletes the entries unused for cacheTrimAge, at most once every
+// cacheTrimInterval.
+func (c *cache) trim() {
+	if c.dir == "" {
+		return
+	}
+	mark := filepath.Join(c.dir, "trim.txt")
+	if data, err := os.ReadFile(mark); err == nil {
+		if sec, err := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64); err == nil && time.Since(time.Unix(sec, 0)) < cacheTrimInterval {
+			return
+		}
+	}
+	now := time.Now()
+	if os.WriteFile(mark, []byte(strconv.FormatInt(now.Unix(), 10)+"\n"), 0o666) != nil {
+		return
+	}
+	filepath.WalkDir(c.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "-a") && !strings.HasPrefix(d.Name(), ".tmp-") {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && now.Sub(info.ModTime()) > cacheTrimAge {
+			os.Remove(path)
+		}
+		return nil
+	})
+}
+
+// toolKey hashes what every key shares: the cache version, the
+// executable's content and the flags that decide what is analysed and how.
+func (d *pkgDriver) toolKey() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot find own executable: %v", err)
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", cacheVersion)
+	if _, err := io.Copy(h, f); err != nil {
+		return err
+	}
+	c := d.c
+	fmt.Fprintf(h, "\x00tests=%v\x00tags=%s\x00", c.tests, c.tags)
+	for _, a := range d.analyzers {
+		fmt.Fprintf(h, "pass=%s\x00", a.Name)
+	}
+	for _, a := range c.analyzers {
+		a.Flags.VisitAll(func(f *flag.Flag) {
+			fmt.Fprintf(h, "-%s.%s=%s\x00", a.Name, f.Name, f.Value)
+		})
+	}
+	d.tool = h.Sum(nil)
+	return nil
+}
+
+// keyOf returns the key of u's analysis. Its dependencies are done.
+func (d *pkgDriver) keyOf(u *unit) (cacheKey, error) {
+	p := u.pkg
+	h := sha256.New()
+	h.Write(d.tool)
+	fmt.Fprintf(h, "\x00root=%v\x00id=%s\x00path=%s\x00name=%s\x00", u.root, p.ID, p.PkgPath, p.Name)
+	if p.Module != nil {
+		fmt.Fprintf(h, "module=%s@%s go%s\x00", p.Module.Path, p.Module.Version, p.Module.GoVersion)
+	}
+	fmt.Fprintf(h, "sizes=%v\x00", p.TypesSizes)
+	for _, name := range p.CompiledGoFiles {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return cacheKey{}, err
+		}
+		sum := sha256.Sum256(data)
+		fmt.Fprintf(h, "file=%s %x\x00", name, sum)
+	}
+	for _, names := range [][]string{p.GoFiles, p.OtherFiles, p.IgnoredFiles} {
+		fmt.Fprintf(h, "names=%q\x00", names)
+	}
+	for _, path := range sortedKeys(p.Imports) {
+		imp := p.Imports[path]
+		fmt.Fprintf(h, "import=%s %s %s\x00", path, imp.ID, imp.ExportFile)
+	}
+	for _, dep := range transitiveDeps(u) {
+		sum := sha256.Sum256(dep.entry.Facts)
+		fmt.Fprintf(h, "facts=%s %x\x00", dep.pkg.ID, sum)
+	}
+	var key cacheKey
+	h.Sum(key[:0])
+	return key, nil
+}
