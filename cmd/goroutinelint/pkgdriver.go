@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -469,8 +470,15 @@ func (d *pkgDriver) newPass(u *unit, ck *checked, facts *factSet, a *analysis.An
 		TypesInfo:    ck.info,
 		TypesSizes:   p.TypesSizes,
 		ResultOf:     inputs,
-		Report:       func(diag analysis.Diagnostic) { act.diags = append(act.diags, diag) },
-		Module:       module,
+		Report: func(diag analysis.Diagnostic) {
+			if err := checkFixes(ck.fset, diag.SuggestedFixes); err != nil {
+				// As the whole-program driver's checker does: a bug in
+				// the pass, which guardRuns turns into its failure.
+				panic(fmt.Sprintf("%s suggests an invalid fix: %v", a.Name, err))
+			}
+			act.diags = append(act.diags, diag)
+		},
+		Module: module,
 	}
 	filter := factFilter(a)
 	pass.ImportObjectFact = facts.importObjectFact
@@ -512,4 +520,51 @@ func (d *pkgDriver) findings(units []*unit) ([]finding, bool) {
 		}
 	}
 	return findingsOf(entries), ok
+}
+
+// checkFixes puts the edits of each fix in the order of their positions
+// (insertions at one point keep theirs), gives every edit an end and
+// reports an edit that leaves its file or overlaps the one before, as the
+// checker of the whole-program driver does. An end that falls a few bytes
+// past the end of its file, as computed ends of some syntax nodes do, is
+// moved back to it.
+func checkFixes(fset *token.FileSet, fixes []analysis.SuggestedFix) error {
+	seen := make(map[string]bool)
+	for i := range fixes {
+		fix := &fixes[i]
+		if seen[fix.Message] {
+			return fmt.Errorf("two fixes named %q", fix.Message)
+		}
+		seen[fix.Message] = true
+		slices.SortStableFunc(fix.TextEdits, func(x, y analysis.TextEdit) int {
+			return cmp.Or(cmp.Compare(x.Pos, y.Pos), cmp.Compare(x.End, y.End))
+		})
+		var prevEnd token.Pos
+		for j := range fix.TextEdits {
+			e := &fix.TextEdits[j]
+			file := fset.File(e.Pos)
+			if file == nil {
+				return fmt.Errorf("edit at %v: no file", e.Pos)
+			}
+			eof := token.Pos(file.Base() + file.Size())
+			switch {
+			case !e.End.IsValid():
+				e.End = e.Pos
+			case e.End < e.Pos:
+				return fmt.Errorf("edit at %v ends before it starts", fset.Position(e.Pos))
+			case fset.File(e.End) != file && e.End < eof+10:
+				e.End = eof
+			case fset.File(e.End) != file:
+				return fmt.Errorf("edit at %v spans files", fset.Position(e.Pos))
+			}
+			if e.End > eof {
+				return fmt.Errorf("edit at %v ends past its file", fset.Position(e.Pos))
+			}
+			if j > 0 && e.Pos < prevEnd {
+				return fmt.Errorf("overlapping edits at %v", fset.Position(e.Pos))
+			}
+			prevEnd = e.End
+		}
+	}
+	return nil
 }
