@@ -134,7 +134,7 @@ func (c *command) list(patterns []string) ([]*packages.Package, bool) {
 	}
 	broken := false
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		if len(p.Errors) > 0 || p.PkgPath != "unsafe" && p.ExportFile == "" {
+		if len(p.Errors) > 0 {
 			broken = true
 		}
 	})
@@ -296,6 +296,9 @@ func typeCheck(p *packages.Package) (*checked, error) {
 			}
 			if pkg, ok := ck.imports[imp.PkgPath]; ok && pkg.Complete() {
 				return pkg, nil
+			}
+			if imp.ExportFile == "" {
+				return nil, fmt.Errorf("no export data for %s", imp.ID)
 			}
 			data, err := os.ReadFile(imp.ExportFile)
 			if err != nil {
