@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"cmp"
 	"fmt"
 	"go/ast"
@@ -300,11 +300,15 @@ func typeCheck(p *packages.Package) (*checked, error) {
 			if imp.ExportFile == "" {
 				return nil, fmt.Errorf("no export data for %s", imp.ID)
 			}
-			data, err := os.ReadFile(imp.ExportFile)
+			// The file is the compiled package, object code and all (50
+			// MB for a large one): read the export data at its start, not
+			// the whole file.
+			f, err := os.Open(imp.ExportFile)
 			if err != nil {
 				return nil, err
 			}
-			r, err := gcexportdata.NewReader(bytes.NewReader(data))
+			defer f.Close()
+			r, err := gcexportdata.NewReader(bufio.NewReader(f))
 			if err != nil {
 				return nil, fmt.Errorf("reading export data of %s: %v", imp.PkgPath, err)
 			}

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"fmt"
+	"go/token"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// writeFactsModule writes a module example.com/f whose package user has
+// findings only the facts of package lib give: lib.Use leaves a client's
+// Timeout unset, lib.Configure sets it. Package other imports neither.
+func writeFactsModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/f\n\ngo 1.26.0\n",
+		"lib/lib.go": `package lib
+
+import (
+	"net/http"
+	"time"
+)
+
+func Configure(c *http.Client) { c.Timeout = 10 * time.Second }
+
+func Use(c *http.Client, url string) error {
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
+}
+`,
+		"user/user.go": `package user
+
+import (
+	"net/http"
+
+	"example.com/f/lib"
+)
+
+func Configured() *http.Client {
+	c := &http.Client{}
+	lib.Configure(c)
+	return c
+}
+
+func Used() error {
+	c := &http.Client{}
+	return lib.Use(c, "http://example.com")
+}
+`,
+		"other/other.go": "package other\n\nfunc Other() {}\n",
+	}
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestPackageDriverAgrees runs the package driver (-driver=package) and
+// the whole-program driver with the same flags and checks that they print
+// byte-identical output and exit alike, on a first run (an empty cache of
+// its own) and on a second that replays it (issue 16).
+func TestPackageDriverAgrees(t *testing.T) {
+	t.Parallel()
+	m := writeModule(t)
+	f := writeFactsModule(t)
+	app := fixture(t)
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type test struct {
+		dir  string
+		args []string
+	}
+	tests := []test{
+		{m, []string{"./..."}},
+		{m, []string{"-test=false", "-json", "./..."}},
+		{f, []string{"./..."}},
+		{app, []string{"-json", "-clienttimeout.default-client=false", "./..."}},
+		{repo, []string{"-sarif", "./examples/..."}},
+	}
+	if os.Getenv("GOROUTINELINT_HEAVY") != "" {
+		tests = append(tests,
+			test{m, []string{"-fix", "-diff", "./..."}},
+			test{m, []string{"-unguardedsend=false", "-json", "./..."}},
+			test{app, []string{"-sarif", "./..."}},
+			test{repo, []string{"./examples/..."}},
+			test{repo, []string{"-test=false", "-json", "./examples/..."}},
+		)
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.dir)+" "+strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			bin := binary(t)
+			env := []string{envCache + "=" + t.TempDir()}
+			whole := lint(t, tt.dir, append([]string{"-whole-program"}, tt.args...)...)
+			for _, run := range []string{"first", "replayed"} {
+				pkg := execEnv(t, tt.dir, env, bin, append([]string{"-driver=package"}, tt.args...)...)
+				if pkg != whole {
+					t.Errorf("%s run of goroutinelint -driver=package %s: the drivers differ:\nexit codes %d (package) and %d (whole program)\nstdout:\n%s\n---\n%s\nstderr:\n%s\n---\n%s",
+						run, strings.Join(tt.args, " "), pkg.code, whole.code, pkg.stdout, whole.stdout, pkg.stderr, whole.stderr)
+				}
+			}
+			if whole.code != 1 && !slices.Contains(tt.args, "-unguardedsend=false") {
+				t.Errorf("exit code %d, want 1 (findings)\nstderr:\n%s", whole.code, whole.stderr)
+			}
+		})
+	}
+}
+
+// TestPackageDriverCache checks the package driver's cache: a second run
+// on unchanged code analyses nothing; after editing a/a.go only a, its
+// test variants and its importer b are analysed again, with the same
+// findings (GOROUTINELINT_DEBUG=analysed lists them).
+func TestPackageDriverCache(t *testing.T) {
+	t.Parallel()
+	m := writeModule(t)
+	bin := binary(t)
+	env := []string{envDebug + "=analysed", envCache + "=" + t.TempDir()}
+	first := execEnv(t, m, env, bin, "-driver=package", "./...")
+	if first.code != 1 {
+		t.Fatalf("first run: exit code %d, want 1\n%s", first.code, first.stderr)
+	}
+	if got := analysed(first.stderr); len(got) < 6 {
+		t.Errorf("first run analysed %q, want every package and test variant", got)
+	}
+	second := execEnv(t, m, env, bin, "-driver=package", "./...")
+	if got := analysed(second.stderr); len(got) != 0 {
+		t.Errorf("second run analysed %q, want nothing", got)
+	}
+	if findings(first.stderr) != findings(second.stderr) || first.code != second.code {
+		t.Errorf("replayed run differs:\n%s\n---\n%s", first.stderr, second.stderr)
+	}
+	file := filepath.Join(m, "a", "a.go")
+	edit := readFile(t, file) + fmt.Sprintf("\nvar nonce = %d\n", time.Now().UnixNano())
+	if err := os.WriteFile(file, []byte(edit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	third := execEnv(t, m, env, bin, "-driver=package", "./...")
+	got := analysed(third.stderr)
+	if !slices.Contains(got, "example.com/m/a") || !slices.Contains(got, "example.com/m/a [example.com/m/a.test]") {
+		t.Errorf("after editing a/a.go, analysed %q, want package a and its test variant among them", got)
+	}
+	for _, id := range got {
+		if path := pkgPathOf(id); path != "example.com/m/a" && path != "example.com/m/a_test" && path != "example.com/m/b" {
+			t.Errorf("after editing a/a.go, analysed %s, which neither is a nor imports it", id)
+		}
+	}
+	if findings(third.stderr) != findings(first.stderr) {
+		t.Errorf("findings changed after a harmless edit:\n%s\n---\n%s", first.stderr, third.stderr)
+	}
+}
+
+// TestPackageDriverFacts checks that facts cross packages through the
+// cache: after editing only package user, lib is replayed, and the finding
+// that lib's facts give in user is still reported, as the whole-program
+// driver reports it.
+func TestPackageDriverFacts(t *testing.T) {
+	t.Parallel()
+	f := writeFactsModule(t)
+	bin := binary(t)
+	env := []string{envDebug + "=analysed", envCache + "=" + t.TempDir()}
+	whole := lint(t, f, "-whole-program", "./...")
+	const want = "user/user.go:16:8: http.Client has no Timeout"
+	if !strings.Contains(whole.stderr, want) || strings.Contains(whole.stderr, "user.go:10:") {
+		t.Fatalf("whole-program run: want the finding in Used only, from lib's facts; got\n%s", whole.stderr)
+	}
+	first := execEnv(t, f, env, bin, "-driver=package", "./...")
+	file := filepath.Join(f, "user", "user.go")
+	edit := readFile(t, file) + fmt.Sprintf("\nvar nonce = %d\n", time.Now().UnixNano())
+	if err := os.WriteFile(file, []byte(edit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := execEnv(t, f, env, bin, "-driver=package", "./...")
+	if got := analysed(second.stderr); !slices.Equal(got, []string{"example.com/f/user"}) {
+		t.Errorf("after editing user/user.go, analysed %q, want example.com/f/user alone", got)
+	}
+	for _, r := range []result{first, second} {
+		if findings(r.stderr) != whole.stderr || r.code != whole.code {
+			t.Errorf("package driver printed (exit %d)\n%s\nwant, as the whole-program driver (exit %d):\n%s", r.code, r.stderr, whole.code, whole.stderr)
+		}
+	}
+}
+
+// TestPackageDriverBadInput runs the bad-input table's inputs through the
+// package driver: the same messages and exit codes as the default driver.
+func TestPackageDriverBadInput(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	dir := sharedBad(t)
+	for _, args := range [][]string{
+		{"./typeerr"}, {"./usestypeerr"}, {"-sarif", "./typeerr"}, {"./syntaxerr"}, {"./nope"},
+		{"./missingimport"}, {"./nogo"}, {"./nogo/..."}, {"example.com/bad/nothere/..."}, {"./tagonly"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			want := execShared(t, dir, nil, bin, append([]string{"-whole-program"}, args...)...)
+			got := execEnv(t, dir, []string{envCache + "=" + t.TempDir()}, bin, append([]string{"-driver=package"}, args...)...)
+			if got != want {
+				t.Errorf("goroutinelint -driver=package %s: exit %d\n%s%s\nwant, as -whole-program: exit %d\n%s%s",
+					strings.Join(args, " "), got.code, got.stdout, got.stderr, want.code, want.stdout, want.stderr)
+			}
+		})
+	}
+}
+
+// TestCheckFixes checks that edits come out in position order with an end
+// each, and that overlapping edits are refused.
+func TestCheckFixes(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	file := fset.AddFile("x.go", -1, 100)
+	pos := func(off int) token.Pos { return file.Pos(off) }
+	fixes := []analysis.SuggestedFix{{Message: "a", TextEdits: []analysis.TextEdit{
+		{Pos: pos(20), End: pos(25)}, {Pos: pos(5)}, {Pos: pos(10), End: pos(12)},
+	}}}
+	if err := checkFixes(fset, fixes); err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, e := range fixes[0].TextEdits {
+		got = append(got, file.Offset(e.Pos), file.Offset(e.End))
+	}
+	if want := []int{5, 5, 10, 12, 20, 25}; !slices.Equal(got, want) {
+		t.Errorf("edits at %v, want %v", got, want)
+	}
+	overlap := []analysis.SuggestedFix{{Message: "b", TextEdits: []analysis.TextEdit{
+		{Pos: pos(10), End: pos(20)}, {Pos: pos(15), End: pos(30)},
+	}}}
+	if err := checkFixes(fset, overlap); err == nil {
+		t.Error("overlapping edits accepted")
+	}
+	twice := []analysis.SuggestedFix{{Message: "c"}, {Message: "c"}}
+	if err := checkFixes(fset, twice); err == nil {
+		t.Error("two fixes with one message accepted")
+	}
+}
