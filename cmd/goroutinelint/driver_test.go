@@ -58,14 +58,18 @@ func writeModule(t *testing.T) string {
 	return dir
 }
 
-// TestDriversAgree runs the go vet driver and the whole-program driver
-// (-whole-program) with the same flags on a module with test files and
-// on the repository's examples, and checks that they print byte-identical
-// output and exit alike (issue 16). The heavy tests add more flags;
-// integration's TestDriversAgreeOnCorpus does the same on real modules.
+// TestDriversAgree runs the package driver (the default), on a first run
+// and on one that replays its cache, the go vet driver (-driver=vet) and
+// the whole-program driver (-whole-program) with the same flags on a
+// module with test files, on one whose findings need facts across
+// packages and on the repository's examples, and checks that they print
+// byte-identical output and exit alike (issue 16). The heavy tests add
+// more flags; integration's TestDriversAgreeOnCorpus does the same on
+// real modules.
 func TestDriversAgree(t *testing.T) {
 	t.Parallel()
 	m := writeModule(t)
+	f := writeFactsModule(t)
 	app := sharedApp(t)
 	repo, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -78,6 +82,7 @@ func TestDriversAgree(t *testing.T) {
 	tests := []test{
 		{m, []string{"./..."}},
 		{m, []string{"-test=false", "-sarif", "./..."}},
+		{f, []string{"-json", "./..."}},
 		{app, slices.Concat([]string{"-json"}, flagsShared, []string{"./..."})},
 		{repo, []string{"-sarif", "./examples/..."}},
 	}
@@ -93,14 +98,23 @@ func TestDriversAgree(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.dir)+" "+strings.Join(tt.args, " "), func(t *testing.T) {
 			t.Parallel()
-			vet := lint(t, tt.dir, tt.args...)
 			whole := lint(t, tt.dir, append([]string{"-whole-program"}, tt.args...)...)
-			if vet != whole {
-				t.Errorf("goroutinelint %s: the drivers differ:\nexit codes %d (go vet) and %d (whole program)\nstdout:\n%s\n---\n%s\nstderr:\n%s\n---\n%s",
-					strings.Join(tt.args, " "), vet.code, whole.code, vet.stdout, whole.stdout, vet.stderr, whole.stderr)
+			cache := []string{envCache + "=" + t.TempDir()} // a first run, then its replay
+			for _, run := range []struct {
+				name string
+				r    result
+			}{
+				{"go vet", lint(t, tt.dir, append([]string{"-driver=vet"}, tt.args...)...)},
+				{"package, first run", execEnv(t, tt.dir, cache, binary(t), tt.args...)},
+				{"package, replayed", execEnv(t, tt.dir, cache, binary(t), tt.args...)},
+			} {
+				if run.r != whole {
+					t.Errorf("goroutinelint %s: the drivers differ:\nexit codes %d (%s) and %d (whole program)\nstdout:\n%s\n---\n%s\nstderr:\n%s\n---\n%s",
+						strings.Join(tt.args, " "), run.r.code, run.name, whole.code, run.r.stdout, whole.stdout, run.r.stderr, whole.stderr)
+				}
 			}
-			if vet.code != 1 && !slices.Contains(tt.args, "-unguardedsend=false") {
-				t.Errorf("exit code %d, want 1 (findings)\nstderr:\n%s", vet.code, vet.stderr)
+			if whole.code != 1 && !slices.Contains(tt.args, "-unguardedsend=false") {
+				t.Errorf("exit code %d, want 1 (findings)\nstderr:\n%s", whole.code, whole.stderr)
 			}
 		})
 	}
@@ -127,21 +141,22 @@ func TestNoTests(t *testing.T) {
 	}
 }
 
-// TestCacheReuse checks that a second run on unchanged code analyses no
-// package, replaying go vet's cached results, and that after editing a
-// file of package a only a, its test variants and its importer b run
-// again (issue 16). The packages analysed are the vet tool's own log
+// TestCacheReuse checks that with the go vet driver (-driver=vet) a
+// second run on unchanged code analyses no package, replaying go vet's
+// cached results, and that after editing a file of package a only a, its
+// test variants and its importer b run again (issue 16);
+// TestPackageDriverCache checks the same of the default driver. The packages analysed are the vet tool's own log
 // (GOROUTINELINT_DEBUG=analysed), so a replayed package cannot be counted.
 func TestCacheReuse(t *testing.T) {
 	t.Parallel()
 	m := writeModule(t)
 	bin := binary(t)
 	debug := []string{envDebug + "=analysed"}
-	first := execEnv(t, m, debug, bin, "./...")
+	first := execEnv(t, m, debug, bin, "-driver=vet", "./...")
 	if first.code != 1 {
 		t.Fatalf("first run: exit code %d, want 1\n%s", first.code, first.stderr)
 	}
-	second := execEnv(t, m, debug, bin, "./...")
+	second := execEnv(t, m, debug, bin, "-driver=vet", "./...")
 	if got := analysed(second.stderr); len(got) != 0 {
 		t.Errorf("second run analysed %q, want nothing", got)
 	}
@@ -155,7 +170,7 @@ func TestCacheReuse(t *testing.T) {
 	if err := os.WriteFile(file, []byte(edit), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	third := execEnv(t, m, debug, bin, "./...")
+	third := execEnv(t, m, debug, bin, "-driver=vet", "./...")
 	got := analysed(third.stderr)
 	if !slices.Contains(got, "example.com/m/a") && !slices.Contains(got, "example.com/m/a [example.com/m/a.test]") {
 		t.Errorf("after editing a/a.go, analysed %q, want package a among them", got)

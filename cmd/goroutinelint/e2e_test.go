@@ -70,9 +70,12 @@ var vetFindings = []string{
 // testdata/e2e that sharedE2E made; TestMain removes them.
 var buildDir, sharedDir string
 
+// testCacheDir is the package driver's cache that testCacheOnce made.
+var testCacheDir string
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, dir := range []string{buildDir, sharedDir} {
+	for _, dir := range []string{buildDir, sharedDir, testCacheDir} {
 		if dir != "" {
 			os.RemoveAll(dir)
 		}
@@ -158,8 +161,21 @@ func cleanEnvErr() ([]string, error) {
 			env = append(env, k+"="+v)
 		}
 	}
-	return env, nil
+	cache, err := testCacheOnce()
+	if err != nil {
+		return nil, err
+	}
+	return append(env, envCache+"="+cache), nil
 }
+
+// testCacheOnce makes the package driver's cache for the runs of this test
+// binary, which TestMain removes, so that tests leave the user's cache
+// directory alone.
+var testCacheOnce = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "goroutinelint-cache-")
+	testCacheDir = dir
+	return dir, err
+})
 
 // fixture copies testdata/e2e to a new temporary directory and returns the
 // directory of the app module in it.

@@ -32,7 +32,7 @@ type command struct {
 	tests        bool        // -test
 	tags         string      // -tags
 	version      bool        // -V, -version
-	wholeProgram bool        // -whole-program: the in-process driver, without go vet and its cache
+	wholeProgram bool        // -whole-program: every package at once in this process, nothing cached
 	driver       string      // -driver: how a standalone run is driven (driverVet or driverPackage)
 	profile      string      // -profile
 	prof         *profileRun // the -profile, once loaded
@@ -59,8 +59,8 @@ func newCommand(stdout, stderr io.Writer, cwd string) *command {
 	fs.BoolVar(&c.diff, "diff", false, "with -fix, print the changes as a unified diff instead of writing files")
 	fs.BoolVar(&c.tests, "test", true, "also analyze the packages' test files")
 	fs.StringVar(&c.tags, "tags", "", "comma-separated `list` of build tags")
-	fs.BoolVar(&c.wholeProgram, "whole-program", false, "analyze every package in this process, without go vet's per-package processes and cache (needs memory for the whole program)")
-	fs.StringVar(&c.driver, "driver", driverVet, "how to analyze package by package: `name` "+driverVet+" (go vet's processes and cache) or "+driverPackage+" (one process, a cache of its own)")
+	fs.BoolVar(&c.wholeProgram, "whole-program", false, "analyze every package at once in this process, with nothing cached (needs memory for the whole program)")
+	fs.StringVar(&c.driver, "driver", driverPackage, "how to analyze package by package: `name` "+driverPackage+" (in this process, with a cache of its own) or "+driverVet+" (through go vet's processes and cache)")
 	fs.StringVar(&c.profile, "profile", "", "confirm findings with the goroutine profile at `source`, a file or an http(s) URL")
 	fs.BoolVar(&c.version, "V", false, "print the version and exit")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")

@@ -220,7 +220,9 @@ func isTestMain(p *packages.Package) bool {
 		return false
 	}
 	for _, f := range p.GoFiles {
-		if filepath.Base(f) != "_testmain.go" {
+		// Listed with export data, the go command names the file by
+		// its content in the build cache, without an extension.
+		if base := filepath.Base(f); base != "_testmain.go" && strings.HasSuffix(base, ".go") {
 			return false
 		}
 	}

@@ -191,10 +191,10 @@ func (c *command) analyze(patterns []string) int {
 	switch {
 	case c.wholeProgram || c.prof != nil:
 		// below
-	case c.driver == driverPackage:
-		return c.analyzePackages(patterns)
-	default:
+	case c.driver == driverVet:
 		return c.analyzeVet(patterns)
+	default:
+		return c.analyzePackages(patterns)
 	}
 	// -profile joins the findings with the syntax and types of the
 	// source, which only the in-process driver holds.

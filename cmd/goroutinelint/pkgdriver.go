@@ -21,7 +21,7 @@ import (
 	"github.com/goroutinelint/goroutinelint/analyzer"
 )
 
-// The package-at-a-time driver (-driver=package).
+// The package-at-a-time driver (-driver=package, the default).
 //
 // It lists the packages with the export data the go command compiles for
 // each (go list -deps -export, through go/packages), then analyses the
@@ -63,7 +63,7 @@ type unit struct {
 	factsErr  error
 }
 
-// analyzePackages is the package-at-a-time driver. It prints what the
+// analyzePackages is the package-at-a-time driver, the default. It prints what the
 // whole-program driver prints, from the same findings.
 func (c *command) analyzePackages(patterns []string) int {
 	analyzers := c.selected()

@@ -71,59 +71,6 @@ func Used() error {
 	return dir
 }
 
-// TestPackageDriverAgrees runs the package driver (-driver=package) and
-// the whole-program driver with the same flags and checks that they print
-// byte-identical output and exit alike, on a first run (an empty cache of
-// its own) and on a second that replays it (issue 16).
-func TestPackageDriverAgrees(t *testing.T) {
-	t.Parallel()
-	m := writeModule(t)
-	f := writeFactsModule(t)
-	app := fixture(t)
-	repo, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	type test struct {
-		dir  string
-		args []string
-	}
-	tests := []test{
-		{m, []string{"./..."}},
-		{m, []string{"-test=false", "-json", "./..."}},
-		{f, []string{"./..."}},
-		{app, []string{"-json", "-clienttimeout.default-client=false", "./..."}},
-		{repo, []string{"-sarif", "./examples/..."}},
-	}
-	if os.Getenv("GOROUTINELINT_HEAVY") != "" {
-		tests = append(tests,
-			test{m, []string{"-fix", "-diff", "./..."}},
-			test{m, []string{"-unguardedsend=false", "-json", "./..."}},
-			test{app, []string{"-sarif", "./..."}},
-			test{repo, []string{"./examples/..."}},
-			test{repo, []string{"-test=false", "-json", "./examples/..."}},
-		)
-	}
-	for _, tt := range tests {
-		t.Run(filepath.Base(tt.dir)+" "+strings.Join(tt.args, " "), func(t *testing.T) {
-			t.Parallel()
-			bin := binary(t)
-			env := []string{envCache + "=" + t.TempDir()}
-			whole := lint(t, tt.dir, append([]string{"-whole-program"}, tt.args...)...)
-			for _, run := range []string{"first", "replayed"} {
-				pkg := execEnv(t, tt.dir, env, bin, append([]string{"-driver=package"}, tt.args...)...)
-				if pkg != whole {
-					t.Errorf("%s run of goroutinelint -driver=package %s: the drivers differ:\nexit codes %d (package) and %d (whole program)\nstdout:\n%s\n---\n%s\nstderr:\n%s\n---\n%s",
-						run, strings.Join(tt.args, " "), pkg.code, whole.code, pkg.stdout, whole.stdout, pkg.stderr, whole.stderr)
-				}
-			}
-			if whole.code != 1 && !slices.Contains(tt.args, "-unguardedsend=false") {
-				t.Errorf("exit code %d, want 1 (findings)\nstderr:\n%s", whole.code, whole.stderr)
-			}
-		})
-	}
-}
-
 // TestPackageDriverCache checks the package driver's cache: a second run
 // on unchanged code analyses nothing; after editing a/a.go only a, its
 // test variants and its importer b are analysed again, with the same
@@ -133,14 +80,20 @@ func TestPackageDriverCache(t *testing.T) {
 	m := writeModule(t)
 	bin := binary(t)
 	env := []string{envDebug + "=analysed", envCache + "=" + t.TempDir()}
-	first := execEnv(t, m, env, bin, "-driver=package", "./...")
+	first := execEnv(t, m, env, bin, "./...")
 	if first.code != 1 {
 		t.Fatalf("first run: exit code %d, want 1\n%s", first.code, first.stderr)
 	}
-	if got := analysed(first.stderr); len(got) < 6 {
-		t.Errorf("first run analysed %q, want every package and test variant", got)
+	// b and c are analysed as their test variants, which hold all their
+	// files; a also as itself, for the facts b imports.
+	wantFirst := []string{
+		"example.com/m/a", "example.com/m/a [example.com/m/a.test]", "example.com/m/a_test [example.com/m/a.test]",
+		"example.com/m/b [example.com/m/b.test]", "example.com/m/c [example.com/m/c.test]",
 	}
-	second := execEnv(t, m, env, bin, "-driver=package", "./...")
+	if got := analysed(first.stderr); !slices.Equal(got, wantFirst) {
+		t.Errorf("first run analysed %q, want %q", got, wantFirst)
+	}
+	second := execEnv(t, m, env, bin, "./...")
 	if got := analysed(second.stderr); len(got) != 0 {
 		t.Errorf("second run analysed %q, want nothing", got)
 	}
@@ -152,7 +105,7 @@ func TestPackageDriverCache(t *testing.T) {
 	if err := os.WriteFile(file, []byte(edit), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	third := execEnv(t, m, env, bin, "-driver=package", "./...")
+	third := execEnv(t, m, env, bin, "./...")
 	got := analysed(third.stderr)
 	if !slices.Contains(got, "example.com/m/a") || !slices.Contains(got, "example.com/m/a [example.com/m/a.test]") {
 		t.Errorf("after editing a/a.go, analysed %q, want package a and its test variant among them", got)
@@ -181,13 +134,13 @@ func TestPackageDriverFacts(t *testing.T) {
 	if !strings.Contains(whole.stderr, want) || strings.Contains(whole.stderr, "user.go:10:") {
 		t.Fatalf("whole-program run: want the finding in Used only, from lib's facts; got\n%s", whole.stderr)
 	}
-	first := execEnv(t, f, env, bin, "-driver=package", "./...")
+	first := execEnv(t, f, env, bin, "./...")
 	file := filepath.Join(f, "user", "user.go")
 	edit := readFile(t, file) + fmt.Sprintf("\nvar nonce = %d\n", time.Now().UnixNano())
 	if err := os.WriteFile(file, []byte(edit), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	second := execEnv(t, f, env, bin, "-driver=package", "./...")
+	second := execEnv(t, f, env, bin, "./...")
 	if got := analysed(second.stderr); !slices.Equal(got, []string{"example.com/f/user"}) {
 		t.Errorf("after editing user/user.go, analysed %q, want example.com/f/user alone", got)
 	}
@@ -195,28 +148,6 @@ func TestPackageDriverFacts(t *testing.T) {
 		if findings(r.stderr) != whole.stderr || r.code != whole.code {
 			t.Errorf("package driver printed (exit %d)\n%s\nwant, as the whole-program driver (exit %d):\n%s", r.code, r.stderr, whole.code, whole.stderr)
 		}
-	}
-}
-
-// TestPackageDriverBadInput runs the bad-input table's inputs through the
-// package driver: the same messages and exit codes as the default driver.
-func TestPackageDriverBadInput(t *testing.T) {
-	t.Parallel()
-	bin := binary(t)
-	dir := sharedBad(t)
-	for _, args := range [][]string{
-		{"./typeerr"}, {"./usestypeerr"}, {"-sarif", "./typeerr"}, {"./syntaxerr"}, {"./nope"},
-		{"./missingimport"}, {"./nogo"}, {"./nogo/..."}, {"example.com/bad/nothere/..."}, {"./tagonly"},
-	} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			t.Parallel()
-			want := execShared(t, dir, nil, bin, append([]string{"-whole-program"}, args...)...)
-			got := execEnv(t, dir, []string{envCache + "=" + t.TempDir()}, bin, append([]string{"-driver=package"}, args...)...)
-			if got != want {
-				t.Errorf("goroutinelint -driver=package %s: exit %d\n%s%s\nwant, as -whole-program: exit %d\n%s%s",
-					strings.Join(args, " "), got.code, got.stdout, got.stderr, want.code, want.stdout, want.stderr)
-			}
-		})
 	}
 }
 

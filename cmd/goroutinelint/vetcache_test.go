@@ -24,7 +24,7 @@ import (
 // configuration go alone, so that the others replay its results. It only
 // orders the runs; every run still does and checks all it did before.
 
-// warmVetCache runs bin as the tests run it most, on the shared copy of
+// warmVetCache runs bin's go vet driver (-driver=vet) as the tests run it most, on the shared copy of
 // the fixture module (sharedApp) and on the examples, before any test does: those runs
 // analyze the standard library for facts (net/http's 200 packages), which
 // the tests' runs with the same flags then replay, whatever order they
@@ -57,8 +57,8 @@ func warmVetCache(bin string) error {
 		{filepath.Join(shared, "app"), "./...", nil},                // as TestText and others run it (sharedApp)
 		{root, "./examples/...", []string{"GOFLAGS=-mod=readonly"}}, // as README's quick start and TestStatic run it
 	} {
-		done := firstRun(vetRunKey(run.env, bin, []string{run.pattern}))
-		cmd := exec.Command(bin, run.pattern)
+		done := firstRun(vetRunKey(run.env, bin, []string{"-driver=vet", run.pattern}))
+		cmd := exec.Command(bin, "-driver=vet", run.pattern)
 		cmd.Dir, cmd.Env = run.dir, append(slices.Clone(env), run.env...)
 		var exit *exec.ExitError
 		err := cmd.Run()
@@ -129,13 +129,18 @@ func vetRunKey(env []string, name string, args []string) string {
 		if len(args) > 0 && (args[0] == "lsp" || args[0] == "help") {
 			return "" // no go vet, or one per edit
 		}
-		// The driver runs go vet -json with the pass flags in the order
-		// of their names (flag.Visit).
+		if !slices.Contains(args, "-driver=vet") {
+			return "" // a driver in process
+		}
+		// The go vet driver runs go vet -json with the pass flags in the
+		// order of their names (flag.Visit).
 		var passFlags []string
 		for _, arg := range args {
 			switch {
 			case !strings.HasPrefix(arg, "-"):
 				// a pattern
+			case arg == "-driver=vet":
+				// the driver
 			case arg == "-whole-program" || strings.HasPrefix(arg, "-profile"):
 				return "" // the in-process driver
 			case arg == "-json" || arg == "-sarif" || arg == "-fix" || arg == "-diff":
@@ -178,7 +183,12 @@ func flagName(arg string) string {
 func TestVetRunKey(t *testing.T) {
 	t.Parallel()
 	bin := "/bin/" + progName
-	key := func(env []string, name string, args ...string) string { return vetRunKey(env, name, args) }
+	key := func(env []string, name string, args ...string) string {
+		if name == bin && (len(args) == 0 || args[0] != "lsp" && args[0] != "help") {
+			args = append([]string{"-driver=vet"}, args...) // the standalone driver that runs go vet
+		}
+		return vetRunKey(env, name, args)
+	}
 	same := [][2]string{
 		// go vet runs the tool with -json whether or not it prints JSON.
 		{key(nil, "go", "vet", "-vettool="+bin, "./..."), key(nil, "go", "vet", "-vettool="+bin, "-json", "./...")},
@@ -214,6 +224,9 @@ func TestVetRunKey(t *testing.T) {
 		if k := key(nil, bin, none...); k != "" {
 			t.Errorf("%q: key %q, want none", none, k)
 		}
+	}
+	if k := vetRunKey(nil, bin, []string{"./..."}); k != "" {
+		t.Errorf("the package driver: key %q, want none", k)
 	}
 	if key(nil, "go", "vet", "./...") == key(nil, "go", "vet", "-vettool="+bin, "./...") {
 		t.Error("go vet with its own tool and with this binary share a key")

@@ -41,7 +41,7 @@ const (
 // files from the packages go vet hands it and skips test-only packages.
 const vetModeNoTests = "notests"
 
-// analyzeVet is the default standalone driver. It runs
+// analyzeVet is the go vet driver (-driver=vet). It runs
 // go vet -vettool=<this binary> -json over patterns, so the go command
 // schedules one small process per package, passes facts between them in
 // files and caches every package's facts and findings by action ID (the
