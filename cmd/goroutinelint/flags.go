@@ -34,6 +34,7 @@ type command struct {
 	version      bool        // -V, -version
 	wholeProgram bool        // -whole-program: every package at once in this process, nothing cached
 	driver       string      // -driver: how a standalone run is driven (driverVet or driverPackage)
+	cacheDir     string      // the package driver's cache, if not the one the environment names (tests)
 	profile      string      // -profile
 	prof         *profileRun // the -profile, once loaded
 	stdBodyless  bool        // standard-library dependencies were loaded without function bodies

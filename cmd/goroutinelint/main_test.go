@@ -264,16 +264,21 @@ func TestAnalyzePanic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var stdout, stderr bytes.Buffer
-	c := newCommand(&stdout, &stderr, dir)
-	boom := &analysis.Analyzer{Name: "boom", Doc: "boom", Run: func(*analysis.Pass) (any, error) { panic("odd code") }}
-	c.analyzers = []*analysis.Analyzer{boom}
-	c.enabled = map[*analysis.Analyzer]*passFlag{boom: new(passFlag)}
-	c.wholeProgram = true // the go vet driver runs the real suite in a child process
-	if code := c.analyze([]string{"./..."}); code != exitError {
-		t.Errorf("exit code %d, want 2", code)
-	}
-	if want := "goroutinelint: internal error: boom on example.com/p: odd code\n"; stderr.String() != want || stdout.Len() > 0 {
-		t.Errorf("stdout %q, stderr %q, want stderr %q", stdout.String(), stderr.String(), want)
+	// The go vet driver runs the real suite in a child process: the
+	// whole-program and package drivers run this one.
+	for _, whole := range []bool{true, false} {
+		var stdout, stderr bytes.Buffer
+		c := newCommand(&stdout, &stderr, dir)
+		boom := &analysis.Analyzer{Name: "boom", Doc: "boom", Run: func(*analysis.Pass) (any, error) { panic("odd code") }}
+		c.analyzers = []*analysis.Analyzer{boom}
+		c.enabled = map[*analysis.Analyzer]*passFlag{boom: new(passFlag)}
+		c.wholeProgram = whole
+		c.cacheDir = t.TempDir()
+		if code := c.analyze([]string{"./..."}); code != exitError {
+			t.Errorf("whole program %v: exit code %d, want 2", whole, code)
+		}
+		if want := "goroutinelint: internal error: boom on example.com/p: odd code\n"; stderr.String() != want || stdout.Len() > 0 {
+			t.Errorf("whole program %v: stdout %q, stderr %q, want stderr %q", whole, stdout.String(), stderr.String(), want)
+		}
 	}
 }

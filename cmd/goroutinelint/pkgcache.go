@@ -78,9 +78,12 @@ type cache struct {
 	dir string
 }
 
-// openCache returns the cache the environment names, made if need be.
-func openCache() (*cache, error) {
-	dir := os.Getenv(envCache)
+// openCache returns the cache in dir, or else the one the environment
+// names, made if need be.
+func openCache(dir string) (*cache, error) {
+	if dir == "" {
+		dir = os.Getenv(envCache)
+	}
 	switch dir {
 	case "off":
 		return &cache{}, nil

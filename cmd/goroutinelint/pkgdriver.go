@@ -76,7 +76,7 @@ func (c *command) analyzePackages(patterns []string) int {
 		return exitError
 	}
 	units := unitsOf(roots)
-	cache, err := openCache()
+	cache, err := openCache(c.cacheDir)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
 		return exitError
