@@ -12,7 +12,8 @@ import (
 
 // TestDriversAgreeOnCorpus runs the standalone command on corpus modules
 // (raft and nats unless GOROUTINELINT_DRIVER_MODULES names others, or
-// "all") with its default driver (go vet per package, results cached) and
+// "all") with its default driver (package by package in one process,
+// results cached) and
 // with -whole-program (every package in one process), in text and in JSON,
 // and checks that the outputs and exit codes are byte-identical (issue
 // 16).
