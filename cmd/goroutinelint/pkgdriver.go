@@ -19,6 +19,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/goroutinelint/goroutinelint/analyzer"
+	internallint "github.com/goroutinelint/goroutinelint/internal/lint"
 )
 
 // The package-at-a-time driver (-driver=package, the default).
@@ -248,13 +249,18 @@ func (d *pkgDriver) runUnit(u *unit) {
 		u.entry, u.hit = e, true
 		return
 	}
+	crashes := internallint.Crashes()
 	e, err := d.analyse(u)
 	if err != nil {
 		u.failure = err
 		return
 	}
 	u.entry = e
-	if e.cacheable() {
+	// A function skipped after a panic (lint.Guard) is reported on stderr
+	// as it happens; a replay would not say it again, so a package that
+	// may have had one (the count is the process's: another package's
+	// counts too) is analysed again next time, as a failed pass is.
+	if e.cacheable() && internallint.Crashes() == crashes {
 		d.cache.put(key, e)
 	}
 }
