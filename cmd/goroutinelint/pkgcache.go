@@ -35,7 +35,7 @@ import (
 const envCache = "GOROUTINELINT_CACHE"
 
 // cacheVersion changes whenever the layout or meaning of entries does.
-const cacheVersion = "goroutinelint package cache 1"
+const cacheVersion = "goroutinelint package cache 2"
 
 // Trimming, as the go command trims its build cache.
 const (
@@ -51,6 +51,7 @@ type cacheKey [sha256.Size]byte
 type cacheEntry struct {
 	Root     bool          // analysed as a root: Diags hold its findings
 	Facts    []byte        // its own facts (pkgfacts.go)
+	Types    []byte        // its types, as export data (gcexportdata)
 	Diags    []cachedDiag  // its findings, as go vet -json prints them
 	Failures []passFailure // the passes that failed
 }
@@ -238,6 +239,10 @@ func (d *pkgDriver) keyOf(u *unit) (cacheKey, error) {
 	}
 	for _, path := range sortedKeys(p.Imports) {
 		imp := p.Imports[path]
+		if dep, ok := d.units[imp]; ok && imp.ExportFile == "" {
+			fmt.Fprintf(h, "import=%s %s types %x\x00", path, imp.ID, sha256.Sum256(dep.entry.Types))
+			continue
+		}
 		fmt.Fprintf(h, "import=%s %s %s\x00", path, imp.ID, imp.ExportFile)
 	}
 	for _, dep := range transitiveDeps(u) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"fmt"
 	"go/ast"
@@ -9,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"os/exec"
 	"runtime"
 	"slices"
 	"strings"
@@ -24,16 +26,19 @@ import (
 
 // The package-at-a-time driver (-driver=package, the default).
 //
-// It lists the packages with the export data the go command compiles for
-// each (go list -deps -export, through go/packages), then analyses the
-// packages outside the standard library in dependency order, several at
-// once, in this process: it parses one, type-checks it against its
-// imports' export data, runs the suite with the facts of its dependencies,
-// keeps the facts (encoded) and the findings, and drops its syntax, types
-// and SSA. Memory is bounded by the largest packages analysed at once, not
-// by the program. Each package's facts and findings go to a cache of our
-// own (pkgcache.go), keyed on the executable, the flags, the package's
-// files and what it imports, so that an unchanged package is replayed.
+// It lists the packages (go list -deps, through go/packages), with the
+// compiler's export data for the standard library only, then analyses
+// the packages outside the standard library in dependency order, several
+// at once, in this process: it parses one, type-checks it against its
+// imports' types, runs the suite with the facts of its dependencies,
+// keeps its facts and types (both encoded: facts by object path, types as
+// export data, as unitchecker's vetx files hold them) and its findings,
+// and drops its syntax, types and SSA. Memory is bounded by the largest
+// packages analysed at once, not by the program, and no package of the
+// user's is compiled, on a first run or after an edit. Each package's
+// results go to a cache of our own (pkgcache.go), keyed on the
+// executable, the flags, the package's files and what it imports, so that
+// an unchanged package is replayed.
 //
 // The standard library gives types only: no check exports facts for it
 // (lint.IsStd), as the other drivers assume (stddeps.go).
@@ -82,7 +87,10 @@ func (c *command) analyzePackages(patterns []string) int {
 		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
 		return exitError
 	}
-	d := &pkgDriver{c: c, analyzers: analyzers, deps: deps, cache: cache}
+	d := &pkgDriver{c: c, analyzers: analyzers, deps: deps, cache: cache, units: make(map[*packages.Package]*unit, len(units))}
+	for _, u := range units {
+		d.units[u.pkg] = u
+	}
 	if err := d.toolKey(); err != nil {
 		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
 		return exitError
@@ -117,13 +125,13 @@ func (c *command) analyzePackages(patterns []string) int {
 	return c.render(analyzers, findings)
 }
 
-// list lists the packages matching patterns with their export data and
-// returns the roots, as go vet chooses them. It prints what is wrong, as
+// list lists the packages matching patterns, with export data for the
+// standard library, and returns the roots, as go vet chooses them. It prints what is wrong, as
 // the whole-program driver does, and returns false if the run cannot go
 // on.
 func (c *command) list(patterns []string) ([]*packages.Package, bool) {
 	mode := packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
-		packages.NeedDeps | packages.NeedExportFile | packages.NeedModule | packages.NeedTypesSizes
+		packages.NeedDeps | packages.NeedModule | packages.NeedTypesSizes
 	cfg := &packages.Config{Mode: mode, Tests: c.tests, Dir: c.cwd}
 	if c.tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + c.tags}
@@ -155,7 +163,50 @@ func (c *command) list(patterns []string) ([]*packages.Package, bool) {
 		fmt.Fprintf(c.stderr, "%s: no packages to analyze\n", progName)
 		return nil, false
 	}
+	if err := c.stdExportFiles(roots); err != nil {
+		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
+		return nil, false
+	}
 	return roots, true
+}
+
+// stdExportFiles sets the ExportFile of the standard-library packages in
+// the graph of roots, which the go command has compiled into its build
+// cache (or compiles now, once for all runs). Only these come from the
+// compiler: asking for the export data of every package (go list
+// -export) would compile the user's packages too, on every edit, for
+// types this driver gets from its own type-checking (unit.entry.Types).
+func (c *command) stdExportFiles(roots []*packages.Package) error {
+	byPath := make(map[string]*packages.Package)
+	packages.Visit(roots, nil, func(p *packages.Package) {
+		if p.PkgPath != "unsafe" && isStdDep(p) {
+			byPath[p.PkgPath] = p
+		}
+	})
+	if len(byPath) == 0 {
+		return nil
+	}
+	args := []string{"list", "-e", "-export", "-f", "{{.ImportPath}}\t{{.Export}}{{with .Error}}\t{{.Err}}{{end}}"}
+	if c.tags != "" {
+		args = append(args, "-tags="+c.tags)
+	}
+	args = append(args, "--")
+	args = append(args, sortedKeys(byPath)...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = c.cwd
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go list -export of the standard library: %v\n%s", err, stderr.Bytes())
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		path, file, _ := strings.Cut(line, "\t")
+		if p, ok := byPath[path]; ok && file != "" && !strings.Contains(file, "\t") {
+			p.ExportFile = file
+		}
+	}
+	return nil
 }
 
 // unitsOf returns the units of the run in dependency order: the roots and
@@ -196,7 +247,8 @@ type pkgDriver struct {
 	analyzers []*analysis.Analyzer // for the roots
 	deps      []*analysis.Analyzer // for dependencies: those with facts
 	cache     *cache
-	tool      []byte // the executable's hash and the flags
+	tool      []byte                      // the executable's hash and the flags
+	units     map[*packages.Package]*unit // every unit, by its package
 }
 
 // runAll analyses units, each once its dependencies are done, at most
@@ -277,7 +329,7 @@ type checked struct {
 // typeCheck parses p's files and type-checks them against the export data
 // of its imports, as the whole-program driver's load would (same parser
 // mode, sizes and language version).
-func typeCheck(p *packages.Package) (*checked, error) {
+func (d *pkgDriver) typeCheck(p *packages.Package) (*checked, error) {
 	ck := &checked{fset: token.NewFileSet(), imports: make(map[string]*types.Package)}
 	for _, name := range p.CompiledGoFiles {
 		src, err := os.ReadFile(name)
@@ -302,6 +354,10 @@ func typeCheck(p *packages.Package) (*checked, error) {
 			}
 			if pkg, ok := ck.imports[imp.PkgPath]; ok && pkg.Complete() {
 				return pkg, nil
+			}
+			if dep, ok := d.units[imp]; ok && imp.ExportFile == "" {
+				// A package analysed in this run: the types it left.
+				return gcexportdata.Read(bytes.NewReader(dep.entry.Types), ck.fset, ck.imports, imp.PkgPath)
 			}
 			if imp.ExportFile == "" {
 				return nil, fmt.Errorf("no export data for %s", imp.ID)
@@ -346,7 +402,7 @@ func typeCheck(p *packages.Package) (*checked, error) {
 // what declares facts on a dependency. It returns u's facts and, for a
 // root, its findings and the passes that failed.
 func (d *pkgDriver) analyse(u *unit) (*cacheEntry, error) {
-	ck, err := typeCheck(u.pkg)
+	ck, err := d.typeCheck(u.pkg)
 	if err != nil {
 		return nil, err
 	}
@@ -367,6 +423,11 @@ func (d *pkgDriver) analyse(u *unit) (*cacheEntry, error) {
 	if e.Facts, err = facts.encode(); err != nil {
 		return nil, err
 	}
+	var exported bytes.Buffer
+	if err := gcexportdata.Write(&exported, ck.fset, ck.pkg); err != nil {
+		return nil, fmt.Errorf("exporting the types of %s: %v", u.pkg.ID, err)
+	}
+	e.Types = exported.Bytes()
 	for _, a := range sortedActions(actions) {
 		act := actions[a]
 		if act.err != nil && !act.depFailed {
