@@ -58,6 +58,15 @@
 //	            writing them
 //	-test       also analyze the packages' test files (default true)
 //	-tags list  comma-separated build tags, as for go build
+//	-driver name
+//	            package (default): analyze package by package in this
+//	            process, caching each package's facts and findings under
+//	            $GOROUTINELINT_CACHE or the user cache directory's
+//	            goroutinelint ("off" turns it off); vet: through go vet's
+//	            processes, cached in GOCACHE
+//	-whole-program
+//	            analyze every package at once in this process, caching
+//	            nothing (memory grows with the program)
 //	-V, -version
 //	            print the version and exit
 //
