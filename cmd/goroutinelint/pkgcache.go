@@ -10,10 +10,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/tools/go/packages"
 )
 
 // The package driver's cache. Each analysed package leaves one file, named
@@ -35,7 +38,7 @@ import (
 const envCache = "GOROUTINELINT_CACHE"
 
 // cacheVersion changes whenever the layout or meaning of entries does.
-const cacheVersion = "goroutinelint package cache 2"
+const cacheVersion = "goroutinelint package cache 3"
 
 // Trimming, as the go command trims its build cache.
 const (
@@ -212,8 +215,60 @@ func (d *pkgDriver) toolKey() error {
 			fmt.Fprintf(h, "-%s.%s=%s\x00", a.Name, f.Name, f.Value)
 		})
 	}
+	// The standard library's export data (stdKey) also depends on the
+	// toolchain and the build settings.
+	fmt.Fprintf(h, "goroot=%s\x00", goRootVersion())
+	for _, v := range []string{"GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOFLAGS", "GOAMD64", "GOARM64", "GOTOOLCHAIN"} {
+		fmt.Fprintf(h, "%s=%s\x00", v, os.Getenv(v))
+	}
 	d.tool = h.Sum(nil)
 	return nil
+}
+
+// goRootVersion returns the go command's GOROOT and its VERSION file, or
+// the time the go command's binary was built when there is none (a
+// toolchain built from source).
+func goRootVersion() string {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return ""
+	}
+	root := strings.TrimSpace(string(out))
+	if data, err := os.ReadFile(filepath.Join(root, "VERSION")); err == nil {
+		return root + " " + string(data)
+	}
+	if info, err := os.Stat(filepath.Join(root, "bin", "go")); err == nil {
+		return root + " " + info.ModTime().String()
+	}
+	return root
+}
+
+// stdKey stands for the export data of a standard-library package in
+// cache keys, without asking the go command for it: the package's files,
+// their sizes and modification times, and the same of its imports. With
+// the toolchain and the build settings in the tool's key, it changes
+// whenever the export data may.
+func (d *pkgDriver) stdKey(p *packages.Package) []byte {
+	if k, ok := d.stdKeys.Load(p); ok {
+		return k.([]byte)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", p.ID)
+	for _, name := range p.CompiledGoFiles {
+		if info, err := os.Stat(name); err == nil {
+			fmt.Fprintf(h, "%s %d %d\x00", name, info.Size(), info.ModTime().UnixNano())
+		} else {
+			fmt.Fprintf(h, "%s missing\x00", name)
+		}
+	}
+	for _, path := range sortedKeys(p.Imports) {
+		if imp := p.Imports[path]; imp.PkgPath != "unsafe" {
+			fmt.Fprintf(h, "import=%s %x\x00", path, d.stdKey(imp))
+		}
+	}
+	k := h.Sum(nil)
+	d.stdKeys.Store(p, k)
+	return k
 }
 
 // keyOf returns the key of u's analysis. Its dependencies are done.
@@ -239,11 +294,11 @@ func (d *pkgDriver) keyOf(u *unit) (cacheKey, error) {
 	}
 	for _, path := range sortedKeys(p.Imports) {
 		imp := p.Imports[path]
-		if dep, ok := d.units[imp]; ok && imp.ExportFile == "" {
+		if dep, ok := d.units[imp]; ok && !isStdDep(imp) {
 			fmt.Fprintf(h, "import=%s %s types %x\x00", path, imp.ID, sha256.Sum256(dep.entry.Types))
 			continue
 		}
-		fmt.Fprintf(h, "import=%s %s %s\x00", path, imp.ID, imp.ExportFile)
+		fmt.Fprintf(h, "import=%s %s %x\x00", path, imp.ID, d.stdKey(imp))
 	}
 	for _, dep := range transitiveDeps(u) {
 		sum := sha256.Sum256(dep.entry.Facts)

@@ -87,7 +87,7 @@ func (c *command) analyzePackages(patterns []string) int {
 		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
 		return exitError
 	}
-	d := &pkgDriver{c: c, analyzers: analyzers, deps: deps, cache: cache, units: make(map[*packages.Package]*unit, len(units))}
+	d := &pkgDriver{c: c, analyzers: analyzers, deps: deps, cache: cache, units: make(map[*packages.Package]*unit, len(units)), roots: roots}
 	for _, u := range units {
 		d.units[u.pkg] = u
 	}
@@ -163,10 +163,6 @@ func (c *command) list(patterns []string) ([]*packages.Package, bool) {
 		fmt.Fprintf(c.stderr, "%s: no packages to analyze\n", progName)
 		return nil, false
 	}
-	if err := c.stdExportFiles(roots); err != nil {
-		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
-		return nil, false
-	}
 	return roots, true
 }
 
@@ -176,6 +172,9 @@ func (c *command) list(patterns []string) ([]*packages.Package, bool) {
 // compiler: asking for the export data of every package (go list
 // -export) would compile the user's packages too, on every edit, for
 // types this driver gets from its own type-checking (unit.entry.Types).
+// The driver asks only when a package is to be analysed: a run that
+// replays everything skips the go command's hashing of the standard
+// library (stdKey stands for the export data in cache keys).
 func (c *command) stdExportFiles(roots []*packages.Package) error {
 	byPath := make(map[string]*packages.Package)
 	packages.Visit(roots, nil, func(p *packages.Package) {
@@ -249,6 +248,11 @@ type pkgDriver struct {
 	cache     *cache
 	tool      []byte                      // the executable's hash and the flags
 	units     map[*packages.Package]*unit // every unit, by its package
+	roots     []*packages.Package
+
+	stdOnce sync.Once // sets the standard library's export files
+	stdErr  error
+	stdKeys sync.Map // *packages.Package -> []byte (stdKey)
 }
 
 // runAll analyses units, each once its dependencies are done, at most
@@ -355,7 +359,7 @@ func (d *pkgDriver) typeCheck(p *packages.Package) (*checked, error) {
 			if pkg, ok := ck.imports[imp.PkgPath]; ok && pkg.Complete() {
 				return pkg, nil
 			}
-			if dep, ok := d.units[imp]; ok && imp.ExportFile == "" {
+			if dep, ok := d.units[imp]; ok && !isStdDep(imp) {
 				// A package analysed in this run: the types it left.
 				return gcexportdata.Read(bytes.NewReader(dep.entry.Types), ck.fset, ck.imports, imp.PkgPath)
 			}
@@ -402,6 +406,10 @@ func (d *pkgDriver) typeCheck(p *packages.Package) (*checked, error) {
 // what declares facts on a dependency. It returns u's facts and, for a
 // root, its findings and the passes that failed.
 func (d *pkgDriver) analyse(u *unit) (*cacheEntry, error) {
+	d.stdOnce.Do(func() { d.stdErr = d.c.stdExportFiles(d.roots) })
+	if d.stdErr != nil {
+		return nil, d.stdErr
+	}
 	ck, err := d.typeCheck(u.pkg)
 	if err != nil {
 		return nil, err
