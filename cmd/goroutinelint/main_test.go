@@ -116,6 +116,7 @@ func TestUsageErrors(t *testing.T) {
 		{args: []string{"-json", "-fix", "./..."}, code: 2, wantStderr: "-json and -fix cannot be used together"},
 		{args: []string{"-json", "-sarif", "./..."}, code: 2, wantStderr: "-json and -sarif cannot be used together"},
 		{args: []string{"-sarif", "-fix", "./..."}, code: 2, wantStderr: "-sarif and -fix cannot be used together"},
+		{args: []string{"-driver=nope", "./..."}, code: 2, wantStderr: "-driver=nope: want vet or package"},
 		{args: []string{"help"}, code: 0, wantStdout: "SARIF 2.1.0"},
 		{args: []string{"-clienttimeout.fix-timeout=soon", "./..."}, code: 2, wantStderr: "invalid value"},
 		{args: []string{"help"}, code: 0, wantStdout: "-clienttimeout.default-client"},
