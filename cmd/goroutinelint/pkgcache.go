@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/tools/go/packages"
@@ -229,11 +230,10 @@ func (d *pkgDriver) toolKey() error {
 // the time the go command's binary was built when there is none (a
 // toolchain built from source).
 func goRootVersion() string {
-	out, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
+	root, _ := goEnv()
+	if root == "" {
 		return ""
 	}
-	root := strings.TrimSpace(string(out))
 	if data, err := os.ReadFile(filepath.Join(root, "VERSION")); err == nil {
 		return root + " " + string(data)
 	}
@@ -242,6 +242,20 @@ func goRootVersion() string {
 	}
 	return root
 }
+
+// goEnv returns the go command's GOROOT and GOARCH ("" when it cannot
+// say), asking it once.
+var goEnv = sync.OnceValues(func() (goroot, goarch string) {
+	out, err := exec.Command("go", "env", "GOROOT", "GOARCH").Output()
+	if err != nil {
+		return "", ""
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 {
+		return "", ""
+	}
+	return strings.TrimSpace(lines[0]), strings.TrimSpace(lines[1])
+})
 
 // stdKey stands for the export data of a standard-library package in
 // cache keys, without asking the go command for it: the package's files,

@@ -130,13 +130,42 @@ func (c *command) analyzePackages(patterns []string) int {
 // the whole-program driver does, and returns false if the run cannot go
 // on.
 func (c *command) list(patterns []string) ([]*packages.Package, bool) {
-	mode := packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
-		packages.NeedDeps | packages.NeedModule | packages.NeedTypesSizes
+	// cgo's output (the compiled Go files) costs the go command most of an
+	// unchanged rerun's listing (it asks every tool and the C compiler for
+	// its version), and only a package the driver parses that has cgo
+	// files needs it: it is asked for again only then, or when a pattern
+	// can name the standard library, whose cgo packages the driver would
+	// parse. Asking for type sizes would ask for compiled files too
+	// (go/packages ties them), so the sizes are the gc compiler's for
+	// GOARCH: the driver reads the gc compiler's export data anyway.
+	mode := packages.NeedName | packages.NeedFiles | packages.NeedImports |
+		packages.NeedDeps | packages.NeedModule
+	if !c.patternsExcludeStd(patterns) {
+		mode |= packages.NeedCompiledGoFiles
+	}
 	cfg := &packages.Config{Mode: mode, Tests: c.tests, Dir: c.cwd}
 	if c.tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + c.tags}
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
+	if err == nil && mode&packages.NeedCompiledGoFiles == 0 {
+		if anyUsesCgo(pkgs) {
+			cfg.Mode |= packages.NeedCompiledGoFiles
+			pkgs, err = packages.Load(cfg, patterns...)
+		} else {
+			// Without cgo, the files compiled are the Go files.
+			packages.Visit(pkgs, nil, func(p *packages.Package) { p.CompiledGoFiles = p.GoFiles })
+		}
+	}
+	if err == nil {
+		_, goarch := goEnv()
+		sizes := types.SizesFor("gc", goarch)
+		if sizes == nil {
+			fmt.Fprintf(c.stderr, "%s: cannot tell the type sizes of GOARCH %q\n", progName, goarch)
+			return nil, false
+		}
+		packages.Visit(pkgs, nil, func(p *packages.Package) { p.TypesSizes = sizes })
+	}
 	if err != nil {
 		fmt.Fprintf(c.stderr, "%s: cannot load packages: %v\n", progName, err)
 		return nil, false
@@ -649,4 +678,37 @@ func checkFixes(fset *token.FileSet, fixes []analysis.SuggestedFix) error {
 		}
 	}
 	return nil
+}
+
+// anyUsesCgo reports whether a package the driver parses (outside the
+// standard library, not a generated test main) in the graph of pkgs has a
+// file that imports "C": listed without compiled files, its files are
+// cgo's input, which type-checking cannot use. A file that cannot be read
+// counts as one, so that the full listing decides.
+func anyUsesCgo(pkgs []*packages.Package) bool {
+	found := false
+	fset := token.NewFileSet()
+	packages.Visit(pkgs, func(p *packages.Package) bool {
+		if found || isStdDep(p) {
+			return false // the standard library's types come from export data
+		}
+		if isTestMain(p) {
+			return true
+		}
+		for _, name := range p.GoFiles {
+			f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+			if err != nil {
+				found = true
+				return false
+			}
+			for _, imp := range f.Imports {
+				if imp.Path.Value == `"C"` {
+					found = true
+					return false
+				}
+			}
+		}
+		return true
+	}, nil)
+	return found
 }
