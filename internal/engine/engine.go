@@ -233,7 +233,7 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 	// small ones, wherever they come in the package.
 	var scopes []*ssa.Function
 	bl := newBlockers(ssaRes.Pkg)
-	rs := roots(ssaRes.SrcFuncs)
+	rs, calls := roots(ssaRes.SrcFuncs)
 	pkg.goOf = goBodies(ssaRes.SrcFuncs, rs)
 	for _, fn := range rs {
 		if !bl.mayBlock(fn) {
@@ -242,24 +242,32 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 		}
 		scopes = append(scopes, fn)
 	}
-	states, work := min(cfg.FirstStates, cfg.MaxStates), min(cfg.FirstWork, cfg.MaxWork)
-	for len(scopes) > 0 {
+	for round := 0; len(scopes) > 0; round++ {
+		states, work := roundBudget(cfg, round)
 		var retry []*ssa.Function
 		cost := map[*ssa.Function]float64{}
 		for i, fn := range scopes {
-			// No scope takes more than its share of what the package has
-			// left, so that every scope of the round gets a try.
-			share := (pkg.work - res.Stats.Steps - res.Stats.Cells) / (len(scopes) - i)
-			if x := pkg.search(fn, states, min(work, share)); x != nil && x.out && (states < cfg.MaxStates || work < cfg.MaxWork) {
+			// In the first two rounds no scope takes more than its share
+			// of what the package has left, so that every scope gets a
+			// try, and a scope that nearly finished gets to finish. A
+			// later round gives each scope, cheapest first, its whole
+			// budget while the package has some: a scope restarts from
+			// nothing, so a share barely larger than its last round's
+			// would only repeat it.
+			budget := work
+			if round < 2 {
+				budget = min(work, (pkg.work-res.Stats.Steps-res.Stats.Cells)/(len(scopes)-i))
+			}
+			if x := pkg.search(fn, states, budget); x != nil && x.out && (states < cfg.MaxStates || work < cfg.MaxWork) {
 				retry = append(retry, fn)
 				cost[fn] = float64(x.stats.Steps+x.stats.Cells) / float64(1+x.stats.States+x.stats.Forks)
 			}
 		}
+		retry = dropCallers(retry, calls)
 		// The cheapest states first: a scope whose states cost little
 		// gets further with the same work.
 		slices.SortStableFunc(retry, func(a, b *ssa.Function) int { return cmp.Compare(cost[a], cost[b]) })
 		scopes = retry
-		states, work = min(4*states, cfg.MaxStates), min(4*work, cfg.MaxWork)
 	}
 	res.Stats.Scopes = pkg.scopes
 	res.Stuck = addSelfLocks(res.Stuck, findSelfLocks(ssaRes.Pkg, ssaRes.SrcFuncs))
@@ -279,6 +287,26 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 		return cmp.Or(cmp.Compare(entryPos(a), entryPos(b)), cmp.Compare(entryName(a), entryName(b)))
 	})
 	return res
+}
+
+// roundBudget returns the states and work each scope gets in a round
+// (from 0): the first round's, then half as much again, for the scopes
+// that nearly finished, then four, sixteen... times the first round's, up
+// to the scope's bounds.
+func roundBudget(cfg *Config, round int) (states, work int) {
+	states, work = min(cfg.FirstStates, cfg.MaxStates), min(cfg.FirstWork, cfg.MaxWork)
+	switch {
+	case round == 1:
+		states, work = states*3/2, work*3/2
+	case round > 1:
+		for range round - 1 {
+			states, work = 4*states, 4*work
+			if states >= cfg.MaxStates && work >= cfg.MaxWork {
+				break
+			}
+		}
+	}
+	return min(states, cfg.MaxStates), min(work, cfg.MaxWork)
 }
 
 // A pkgSearch searches the scopes of one package within its budget.
@@ -404,7 +432,7 @@ func addStats(a *Stats, b Stats) {
 
 // roots returns the scopes to search: the functions that start goroutines,
 // directly or through functions of the package they call.
-func roots(funcs []*ssa.Function) []*ssa.Function {
+func roots(funcs []*ssa.Function) ([]*ssa.Function, map[*ssa.Function][]*ssa.Function) {
 	spawns := map[*ssa.Function]bool{}
 	calls := map[*ssa.Function][]*ssa.Function{}
 	for _, fn := range funcs {
@@ -446,7 +474,54 @@ func roots(funcs []*ssa.Function) []*ssa.Function {
 			out = append(out, fn)
 		}
 	}
-	return out
+	return out, calls
+}
+
+// dropCallers returns the scopes of out, which ran out of budget, less
+// those that call another of them (through the package's functions) that
+// does not call them back: such a scope runs the other's search inside
+// its own, so it cannot finish within a budget that did not let the other
+// finish, and its retry would spend the package's budget for nothing.
+func dropCallers(out []*ssa.Function, calls map[*ssa.Function][]*ssa.Function) []*ssa.Function {
+	if len(out) < 2 {
+		return out
+	}
+	in := map[*ssa.Function]bool{}
+	for _, fn := range out {
+		in[fn] = true
+	}
+	// reach returns the scopes of out that fn calls, directly or not.
+	reach := func(fn *ssa.Function) map[*ssa.Function]bool {
+		seen := map[*ssa.Function]bool{fn: true}
+		found := map[*ssa.Function]bool{}
+		work := []*ssa.Function{fn}
+		for len(work) > 0 {
+			f := work[len(work)-1]
+			work = work[:len(work)-1]
+			for _, g := range calls[f] {
+				if !seen[g] {
+					seen[g] = true
+					work = append(work, g)
+					if in[g] {
+						found[g] = true
+					}
+				}
+			}
+		}
+		return found
+	}
+	reached := map[*ssa.Function]map[*ssa.Function]bool{}
+	for _, fn := range out {
+		reached[fn] = reach(fn)
+	}
+	return slices.DeleteFunc(slices.Clone(out), func(a *ssa.Function) bool {
+		for b := range reached[a] {
+			if b != a && !reached[b][a] {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // goBodies returns the go statement of each scope that one go statement
