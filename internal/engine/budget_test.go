@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,8 +22,12 @@ import (
 // states number in the millions.
 func writeGenerated(t testing.TB, n, funcs int) string {
 	t.Helper()
+	return writeSource(t, "package gen\n"+generated(n, funcs))
+}
+
+// generated returns the functions writeGenerated writes.
+func generated(n, funcs int) string {
 	var b strings.Builder
-	b.WriteString("package gen\n")
 	for f := range funcs {
 		fmt.Fprintf(&b, "\nfunc fanIn%d() {\n\tout := make(chan int)\n", f)
 		for i := range n {
@@ -33,7 +38,7 @@ func writeGenerated(t testing.TB, n, funcs int) string {
 		}
 		b.WriteString("\tfor i := 0; i < 3; i++ {\n\t\t<-out\n\t}\n}\n")
 	}
-	return writeSource(t, b.String())
+	return b.String()
 }
 
 // writeSource writes package gen with source src and returns the GOPATH
@@ -92,8 +97,8 @@ func TestBudget(t *testing.T) {
 	if st.OutOfBudget != 1 || st.Scopes != 1 {
 		t.Errorf("OutOfBudget, Scopes = %d, %d; want 1, 1 (stats %+v)", st.OutOfBudget, st.Scopes, st)
 	}
-	if got := st.States + st.Forks; got > cfg.FirstStates+cfg.MaxStates {
-		t.Errorf("states+forks = %d, more than the two rounds' budgets %d+%d", got, cfg.FirstStates, cfg.MaxStates)
+	if got, rounds := st.States+st.Forks, cfg.FirstStates*5/2+cfg.MaxStates; got > rounds {
+		t.Errorf("states+forks = %d, more than the three rounds' budgets %d", got, rounds)
 	}
 	if st.Goroutines < 200 {
 		t.Errorf("Goroutines = %d, want the 200 the function starts", st.Goroutines)
@@ -153,11 +158,15 @@ func TestWorkBudget(t *testing.T) {
 }
 
 // TestQuiet checks that a scope nothing of which can wait is not
-// searched, and that a wait reached only through a method of a type
-// converted to an interface keeps the scope.
+// searched, nor one that waits only on what it did not make (a finding
+// needs an object of the scope or a nil channel), and that a wait reached
+// only through a method of a type converted to an interface keeps the
+// scope, as do objects made in a callee or held in a struct's field.
 func TestQuiet(t *testing.T) {
 	t.Parallel()
 	root := writeSource(t, `package gen
+
+import "sync"
 
 type waiter interface{ wait() }
 
@@ -174,15 +183,88 @@ func quiet() {
 	}
 }
 
+// given waits only on what its caller gives it: quiet too.
+func given(c chan int, mu *sync.Mutex, w waiter) {
+	go func() {
+		mu.Lock()
+		c <- 1
+		mu.Unlock()
+	}()
+	<-c
+}
+
 // viaInterface waits through an interface method.
 func viaInterface() {
 	var w waiter = chanWaiter{c: make(chan int)}
 	go w.wait()
 }
+
+func newChan() chan int { return make(chan int) }
+
+// viaCallee waits on a channel a callee makes.
+func viaCallee() {
+	c := newChan()
+	go func() { c <- 1 }()
+}
+
+type holder struct {
+	mu   sync.Mutex
+	done chan struct{}
+}
+
+// viaField waits on the nil channel of a struct it makes.
+func viaField() {
+	h := &holder{}
+	go func() { <-h.done }()
+}
 `)
 	st := statsOf(t, root, engine.DefaultConfig())
-	if st.Quiet != 1 || st.Scopes != 1 {
-		t.Errorf("Quiet, Scopes = %d, %d; want 1, 1 (stats %+v)", st.Quiet, st.Scopes, st)
+	// quiet and given are quiet; viaInterface, viaCallee and viaField
+	// are searched.
+	if st.Quiet != 2 || st.Scopes != 3 {
+		t.Errorf("Quiet, Scopes = %d, %d; want 2, 3 (stats %+v)", st.Quiet, st.Scopes, st)
+	}
+}
+
+// TestRetryRounds checks the rounds: a scope that runs out is searched
+// again with half as much again under the package's share, then with four
+// times the first round's budget, and so on; a scope that calls another
+// which ran out too is searched once only, since its search holds the
+// other's.
+func TestRetryRounds(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("package gen\n\nfunc outer() {\n\tfanIn0()\n}\n")
+	root := writeSource(t, b.String()+generated(100, 1))
+	cfg := statesOnly()
+	cfg.FirstStates = 100
+	cfg.MaxStates = 100 * 16
+	cfg.MaxThreads = 200
+	var trace strings.Builder
+	cfg.Trace = &trace
+	st := statsOf(t, root, cfg)
+	var budgets []int
+	searches := map[string]int{}
+	for line := range strings.Lines(trace.String()) {
+		if name, ok := strings.CutPrefix(line, "engine: searching "); ok {
+			searches[strings.TrimSpace(name)]++
+		}
+		if rest, ok := strings.CutPrefix(line, "engine: gen.fanIn0: {Scopes:1 States:"); ok {
+			n, err := strconv.Atoi(strings.Fields(rest)[0])
+			if err != nil {
+				t.Fatalf("bad trace line %q", line)
+			}
+			budgets = append(budgets, n)
+		}
+	}
+	if searches["gen.outer"] != 1 || searches["gen.fanIn0"] != 4 {
+		t.Errorf("searches = %v; want gen.outer once, gen.fanIn0 in four rounds", searches)
+	}
+	// States and forks together reach each round's bound: 100, 150,
+	// 400, 1600. A search ends at its bound, with no fork, in states.
+	want := []int{100, 150, 400, 1600}
+	if !slices.Equal(budgets, want) {
+		t.Errorf("fanIn0's states per round = %v, want %v (stats %+v)", budgets, want, st)
 	}
 }
 

@@ -149,10 +149,19 @@ func (b *blockers) isSource(instr ssa.Instruction) bool {
 	case *ssa.MakeChan, *ssa.MakeMap:
 		return true
 	case *ssa.Alloc:
-		if p, ok := in.Type().Underlying().(*types.Pointer); ok {
-			return b.mayHold(p.Elem(), 0)
+		p, ok := in.Type().Underlying().(*types.Pointer)
+		if !ok {
+			return true
 		}
-		return true
+		switch p.Elem().Underlying().(type) {
+		case *types.Chan, *types.Pointer:
+			if storedAtOnce(in) {
+				// A captured parameter or a variable declared with a
+				// value: the zero it starts with is never read.
+				return false
+			}
+		}
+		return b.mayHold(p.Elem(), 0)
 	case *ssa.Select:
 		return len(in.States) == 0 && in.Blocking
 	case ssa.CallInstruction:
@@ -217,6 +226,19 @@ func (b *blockers) holds1(t types.Type, depth int) bool {
 			if b.mayHold(u.Field(i).Type(), depth+1) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// storedAtOnce reports whether the instruction after alloc stores a value
+// in it.
+func storedAtOnce(alloc *ssa.Alloc) bool {
+	instrs := alloc.Block().Instrs
+	for i, instr := range instrs {
+		if instr == alloc && i+1 < len(instrs) {
+			st, ok := instrs[i+1].(*ssa.Store)
+			return ok && st.Addr == alloc
 		}
 	}
 	return false
