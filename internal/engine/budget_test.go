@@ -268,6 +268,40 @@ func TestRetryRounds(t *testing.T) {
 	}
 }
 
+// TestForkBound checks that a scope that runs out in its forks (branches
+// on unknown values before any operation, whose paths double with each
+// and end before the next state, here in a panic) is not searched again,
+// while one that runs out in its states is.
+func TestForkBound(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("package gen\n\nfunc branchy(xs []int) {\n\tc := make(chan int)\n\tgo func() { c <- 1 }()\n\tn := 0\n")
+	for i := range 20 {
+		fmt.Fprintf(&b, "\tif xs[%d] > 0 {\n\t\tn++\n\t} else {\n\t\tn--\n\t}\n", i)
+	}
+	b.WriteString("\tif n < 100 {\n\t\tpanic(n)\n\t}\n\t<-c\n}\n")
+	root := writeSource(t, b.String()+generated(100, 1))
+	cfg := statesOnly()
+	cfg.FirstStates = 100
+	cfg.MaxStates = 100 * 16
+	cfg.MaxThreads = 200
+	var trace strings.Builder
+	cfg.Trace = &trace
+	st := statsOf(t, root, cfg)
+	searches := map[string]int{}
+	for line := range strings.Lines(trace.String()) {
+		if name, ok := strings.CutPrefix(line, "engine: searching "); ok {
+			searches[strings.TrimSpace(name)]++
+		}
+	}
+	if searches["gen.branchy"] != 1 || searches["gen.fanIn0"] != 4 {
+		t.Errorf("searches = %v; want gen.branchy once, gen.fanIn0 in four rounds (stats %+v)", searches, st)
+	}
+	if st.OutOfBudget != 2 {
+		t.Errorf("OutOfBudget = %d, want 2 (stats %+v)", st.OutOfBudget, st)
+	}
+}
+
 // BenchmarkBudget measures a search that runs to its default budget.
 func BenchmarkBudget(b *testing.B) {
 	root := writeGenerated(b, 200, 1)
