@@ -46,7 +46,8 @@ type Config struct {
 	PackageWork, WorkPerInstr int
 	// FirstStates and FirstWork bound each scope in a first round over
 	// the package's scopes; those that run out are searched again with
-	// four times as much in a next round, up to MaxStates and MaxWork.
+	// half as much again, then four, sixteen... times as much in the next
+	// rounds, up to MaxStates and MaxWork (see roundBudget).
 	FirstStates, FirstWork int
 	// MaxPackageStates bounds the states and forks of all the scopes of
 	// one package: a scope gets at most what the earlier ones left, and
