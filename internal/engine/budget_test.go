@@ -302,6 +302,41 @@ func TestForkBound(t *testing.T) {
 	}
 }
 
+// TestGiveUpRun checks that the retries of a package end when, in a round
+// after the second, the cheapest scopes left run out one after another
+// with their whole budget: of ten scopes that cannot finish, eight are
+// searched in the third round and none in a fourth.
+func TestGiveUpRun(t *testing.T) {
+	t.Parallel()
+	root := writeSource(t, "package gen\n"+generated(20, 10))
+	cfg := statesOnly()
+	cfg.FirstStates = 100
+	cfg.MaxStates = 100 * 64
+	var trace strings.Builder
+	cfg.Trace = &trace
+	st := statsOf(t, root, cfg)
+	searches := map[string]int{}
+	total := 0
+	for line := range strings.Lines(trace.String()) {
+		if name, ok := strings.CutPrefix(line, "engine: searching "); ok {
+			searches[strings.TrimSpace(name)]++
+			total++
+		}
+	}
+	thrice := 0
+	for _, n := range searches {
+		if n == 3 {
+			thrice++
+		}
+	}
+	if len(searches) != 10 || total != 28 || thrice != 8 {
+		t.Errorf("searches = %v (%d); want ten scopes, eight of them searched thrice, 28 in all (stats %+v)", searches, total, st)
+	}
+	if st.OutOfBudget != 10 {
+		t.Errorf("OutOfBudget = %d, want 10 (stats %+v)", st.OutOfBudget, st)
+	}
+}
+
 // BenchmarkBudget measures a search that runs to its default budget.
 func BenchmarkBudget(b *testing.B) {
 	root := writeGenerated(b, 200, 1)

@@ -247,7 +247,11 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 		states, work := roundBudget(cfg, round)
 		var retry []*ssa.Function
 		cost := map[*ssa.Function]float64{}
+		failed := 0 // scopes in a row that ran out in this round
 		for i, fn := range scopes {
+			if round >= 2 && failed >= giveUpRun {
+				break
+			}
 			// In the first two rounds no scope takes more than its share
 			// of what the package has left, so that every scope gets a
 			// try, and a scope that nearly finished gets to finish. A
@@ -259,10 +263,24 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 			if round < 2 {
 				budget = min(work, (pkg.work-res.Stats.Steps-res.Stats.Cells)/(len(scopes)-i))
 			}
-			if x := pkg.search(fn, states, budget); x != nil && x.out && (states < cfg.MaxStates || work < cfg.MaxWork) && !forkBound(x.stats) {
+			x := pkg.search(fn, states, budget)
+			switch {
+			case x == nil:
+				continue
+			case !x.out:
+				failed = 0
+				continue
+			}
+			failed++
+			if (states < cfg.MaxStates || work < cfg.MaxWork) && !forkBound(x.stats) {
 				retry = append(retry, fn)
 				cost[fn] = float64(x.stats.Steps+x.stats.Cells) / float64(1+x.stats.States+x.stats.Forks)
 			}
+		}
+		if round >= 2 && failed >= giveUpRun {
+			// The cheapest scopes left ran out with their whole budget:
+			// the costlier ones would too, in this round or the next.
+			break
 		}
 		retry = dropCallers(retry, calls)
 		// The cheapest states first: a scope whose states cost little
@@ -304,6 +322,11 @@ const forkHeavy = 4
 func forkBound(st Stats) bool {
 	return st.Forks > forkHeavy*st.States
 }
+
+// giveUpRun is how many scopes in a row, cheapest first, must run out
+// with their whole budget in a round after the second for the retries of
+// the package to end.
+const giveUpRun = 8
 
 // roundBudget returns the states and work each scope gets in a round
 // (from 0): the first round's, then half as much again, for the scopes
