@@ -97,7 +97,7 @@ func TestBudget(t *testing.T) {
 	if st.OutOfBudget != 1 || st.Scopes != 1 {
 		t.Errorf("OutOfBudget, Scopes = %d, %d; want 1, 1 (stats %+v)", st.OutOfBudget, st.Scopes, st)
 	}
-	if got, rounds := st.States+st.Forks, cfg.FirstStates*5/2+cfg.MaxStates; got > rounds {
+	if got, rounds := st.States+st.Forks, cfg.FirstStates*3+cfg.MaxStates; got > rounds {
 		t.Errorf("states+forks = %d, more than the three rounds' budgets %d", got, rounds)
 	}
 	if st.Goroutines < 200 {
@@ -227,7 +227,7 @@ func viaField() {
 }
 
 // TestRetryRounds checks the rounds: a scope that runs out is searched
-// again with half as much again under the package's share, then with four
+// again with twice as much under the package's share, then with four
 // times the first round's budget, and so on; a scope that calls another
 // which ran out too is searched once only, since its search holds the
 // other's.
@@ -260,9 +260,9 @@ func TestRetryRounds(t *testing.T) {
 	if searches["gen.outer"] != 1 || searches["gen.fanIn0"] != 4 {
 		t.Errorf("searches = %v; want gen.outer once, gen.fanIn0 in four rounds", searches)
 	}
-	// States and forks together reach each round's bound: 100, 150,
+	// States and forks together reach each round's bound: 100, 200,
 	// 400, 1600. A search ends at its bound, with no fork, in states.
-	want := []int{100, 150, 400, 1600}
+	want := []int{100, 200, 400, 1600}
 	if !slices.Equal(budgets, want) {
 		t.Errorf("fanIn0's states per round = %v, want %v (stats %+v)", budgets, want, st)
 	}

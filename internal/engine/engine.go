@@ -46,7 +46,7 @@ type Config struct {
 	PackageWork, WorkPerInstr int
 	// FirstStates and FirstWork bound each scope in a first round over
 	// the package's scopes; those that run out are searched again with
-	// half as much again, then four, sixteen... times as much in the next
+	// twice as much, then four, sixteen... times as much in the next
 	// rounds, up to MaxStates and MaxWork (see roundBudget).
 	FirstStates, FirstWork int
 	// MaxPackageStates bounds the states and forks of all the scopes of
@@ -329,14 +329,14 @@ func forkBound(st Stats) bool {
 const giveUpRun = 8
 
 // roundBudget returns the states and work each scope gets in a round
-// (from 0): the first round's, then half as much again, for the scopes
-// that nearly finished, then four, sixteen... times the first round's, up
-// to the scope's bounds.
+// (from 0): the first round's, then twice as much, for the scopes that
+// nearly finished, then four, sixteen... times the first round's, up to
+// the scope's bounds.
 func roundBudget(cfg *Config, round int) (states, work int) {
 	states, work = min(cfg.FirstStates, cfg.MaxStates), min(cfg.FirstWork, cfg.MaxWork)
 	switch {
 	case round == 1:
-		states, work = states*3/2, work*3/2
+		states, work = 2*states, 2*work
 	case round > 1:
 		for range round - 1 {
 			states, work = 4*states, 4*work
