@@ -308,7 +308,7 @@ func (d *pkgDriver) keyOf(u *unit) (cacheKey, error) {
 	}
 	for _, path := range sortedKeys(p.Imports) {
 		imp := p.Imports[path]
-		if dep, ok := d.units[imp]; ok && !isStdDep(imp) {
+		if dep, ok := d.units[imp]; ok && !fromExportData(imp) {
 			fmt.Fprintf(h, "import=%s %s types %x\x00", path, imp.ID, sha256.Sum256(dep.entry.Types))
 			continue
 		}

@@ -205,10 +205,10 @@ func (c *command) list(patterns []string) ([]*packages.Package, bool) {
 // replays everything skips the go command's hashing of the standard
 // library (stdKey stands for the export data in cache keys).
 func (c *command) stdExportFiles(roots []*packages.Package) error {
-	byPath := make(map[string]*packages.Package)
+	byPath := make(map[string][]*packages.Package)
 	packages.Visit(roots, nil, func(p *packages.Package) {
-		if p.PkgPath != "unsafe" && isStdDep(p) {
-			byPath[p.PkgPath] = p
+		if p.PkgPath != "unsafe" && fromExportData(p) {
+			byPath[p.PkgPath] = append(byPath[p.PkgPath], p)
 		}
 	})
 	if len(byPath) == 0 {
@@ -230,11 +230,22 @@ func (c *command) stdExportFiles(roots []*packages.Package) error {
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		path, file, _ := strings.Cut(line, "\t")
-		if p, ok := byPath[path]; ok && file != "" && !strings.Contains(file, "\t") {
+		if file == "" || strings.Contains(file, "\t") {
+			continue // no export data, or an error
+		}
+		for _, p := range byPath[path] {
 			p.ExportFile = file
 		}
 	}
 	return nil
+}
+
+// fromExportData reports whether an importer takes p's types from the
+// compiler's export data: a standard-library package, unless it is the
+// variant of one that its own tests recompile (with export_test.go, under
+// goroutinelint std), whose types only its own analysis has.
+func fromExportData(p *packages.Package) bool {
+	return isStdDep(p) && p.ID == p.PkgPath
 }
 
 // unitsOf returns the units of the run in dependency order: the roots and
@@ -253,7 +264,7 @@ func unitsOf(roots []*packages.Package) []*unit {
 		byPkg[p] = u
 		for _, path := range sortedKeys(p.Imports) {
 			imp := p.Imports[path]
-			if imp.PkgPath == "unsafe" || isStdDep(imp) {
+			if imp.PkgPath == "unsafe" || fromExportData(imp) {
 				continue // types only
 			}
 			dep := visit(imp)
@@ -388,7 +399,7 @@ func (d *pkgDriver) typeCheck(p *packages.Package) (*checked, error) {
 			if pkg, ok := ck.imports[imp.PkgPath]; ok && pkg.Complete() {
 				return pkg, nil
 			}
-			if dep, ok := d.units[imp]; ok && !isStdDep(imp) {
+			if dep, ok := d.units[imp]; ok && !fromExportData(imp) {
 				// A package analysed in this run: the types it left.
 				return gcexportdata.Read(bytes.NewReader(dep.entry.Types), ck.fset, ck.imports, imp.PkgPath)
 			}
