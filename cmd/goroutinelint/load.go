@@ -60,6 +60,17 @@ func (c *command) loadWith(patterns []string, mode packages.LoadMode) ([]*packag
 		fmt.Fprintf(c.stderr, "%s: packages failed to load or type-check; nothing was analyzed\n", progName)
 		return nil, false
 	}
+	roots, ok := c.rootsOf(patterns, pkgs)
+	if !ok {
+		return nil, false
+	}
+	return withoutStdDeps(roots), true
+}
+
+// rootsOf returns the packages of pkgs that a run analyses, as go vet
+// chooses them (vetRoots), warning of each wildcard pattern that matched
+// none; false when none is left.
+func (c *command) rootsOf(patterns []string, pkgs []*packages.Package) ([]*packages.Package, bool) {
 	roots := vetRoots(pkgs)
 	for _, pattern := range c.unmatched(patterns, roots) {
 		fmt.Fprintf(c.stderr, "%s: warning: %q matched no packages\n", progName, pattern)
@@ -68,7 +79,7 @@ func (c *command) loadWith(patterns []string, mode packages.LoadMode) ([]*packag
 		fmt.Fprintf(c.stderr, "%s: no packages to analyze\n", progName)
 		return nil, false
 	}
-	return withoutStdDeps(roots), true
+	return roots, true
 }
 
 // unmatched returns the wildcard patterns that match none of roots, which

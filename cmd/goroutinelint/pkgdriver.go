@@ -184,15 +184,7 @@ func (c *command) list(patterns []string) ([]*packages.Package, bool) {
 		}
 		return nil, false
 	}
-	roots := vetRoots(pkgs)
-	for _, pattern := range c.unmatched(patterns, roots) {
-		fmt.Fprintf(c.stderr, "%s: warning: %q matched no packages\n", progName, pattern)
-	}
-	if len(roots) == 0 {
-		fmt.Fprintf(c.stderr, "%s: no packages to analyze\n", progName)
-		return nil, false
-	}
-	return roots, true
+	return c.rootsOf(patterns, pkgs)
 }
 
 // stdExportFiles sets the ExportFile of the standard-library packages in
