@@ -46,15 +46,7 @@ func writeModule(t *testing.T) string {
 		"c/c_test.go": "package c\n\nfunc inTest() {}\n",
 		"b/b_test.go": "package b\n\nfunc inTest() {}\n",
 	}
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	return dir
 }
 
@@ -206,4 +198,19 @@ func findings(stderr string) string {
 		}
 	}
 	return b.String()
+}
+
+// writeFiles writes files (slash-separated paths relative to dir, and
+// their contents) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
