@@ -244,11 +244,8 @@ func TestRetryRounds(t *testing.T) {
 	cfg.Trace = &trace
 	st := statsOf(t, root, cfg)
 	var budgets []int
-	searches := map[string]int{}
+	searches := searchesIn(trace.String())
 	for line := range strings.Lines(trace.String()) {
-		if name, ok := strings.CutPrefix(line, "engine: searching "); ok {
-			searches[strings.TrimSpace(name)]++
-		}
 		if rest, ok := strings.CutPrefix(line, "engine: gen.fanIn0: {Scopes:1 States:"); ok {
 			n, err := strconv.Atoi(strings.Fields(rest)[0])
 			if err != nil {
@@ -288,12 +285,7 @@ func TestForkBound(t *testing.T) {
 	var trace strings.Builder
 	cfg.Trace = &trace
 	st := statsOf(t, root, cfg)
-	searches := map[string]int{}
-	for line := range strings.Lines(trace.String()) {
-		if name, ok := strings.CutPrefix(line, "engine: searching "); ok {
-			searches[strings.TrimSpace(name)]++
-		}
-	}
+	searches := searchesIn(trace.String())
 	if searches["gen.branchy"] != 1 || searches["gen.fanIn0"] != 4 {
 		t.Errorf("searches = %v; want gen.branchy once, gen.fanIn0 in four rounds (stats %+v)", searches, st)
 	}
@@ -315,16 +307,10 @@ func TestGiveUpRun(t *testing.T) {
 	var trace strings.Builder
 	cfg.Trace = &trace
 	st := statsOf(t, root, cfg)
-	searches := map[string]int{}
-	total := 0
-	for line := range strings.Lines(trace.String()) {
-		if name, ok := strings.CutPrefix(line, "engine: searching "); ok {
-			searches[strings.TrimSpace(name)]++
-			total++
-		}
-	}
-	thrice := 0
+	searches := searchesIn(trace.String())
+	total, thrice := 0, 0
 	for _, n := range searches {
+		total += n
 		if n == 3 {
 			thrice++
 		}
@@ -335,6 +321,17 @@ func TestGiveUpRun(t *testing.T) {
 	if st.OutOfBudget != 10 {
 		t.Errorf("OutOfBudget = %d, want 10 (stats %+v)", st.OutOfBudget, st)
 	}
+}
+
+// searchesIn counts, per scope, the searches an engine trace announces.
+func searchesIn(trace string) map[string]int {
+	searches := map[string]int{}
+	for line := range strings.Lines(trace) {
+		if name, ok := strings.CutPrefix(line, "engine: searching "); ok {
+			searches[strings.TrimSpace(name)]++
+		}
+	}
+	return searches
 }
 
 // BenchmarkBudget measures a search that runs to its default budget.
