@@ -236,16 +236,10 @@ func TestRetryRounds(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("package gen\n\nfunc outer() {\n\tfanIn0()\n}\n")
 	root := writeSource(t, b.String()+generated(100, 1))
-	cfg := statesOnly()
-	cfg.FirstStates = 100
-	cfg.MaxStates = 100 * 16
-	cfg.MaxThreads = 200
-	var trace strings.Builder
-	cfg.Trace = &trace
-	st := statsOf(t, root, cfg)
+	st, trace := fourRounds(t, root)
 	var budgets []int
-	searches := searchesIn(trace.String())
-	for line := range strings.Lines(trace.String()) {
+	searches := searchesIn(trace)
+	for line := range strings.Lines(trace) {
 		if rest, ok := strings.CutPrefix(line, "engine: gen.fanIn0: {Scopes:1 States:"); ok {
 			n, err := strconv.Atoi(strings.Fields(rest)[0])
 			if err != nil {
@@ -278,14 +272,8 @@ func TestForkBound(t *testing.T) {
 	}
 	b.WriteString("\tif n < 100 {\n\t\tpanic(n)\n\t}\n\t<-c\n}\n")
 	root := writeSource(t, b.String()+generated(100, 1))
-	cfg := statesOnly()
-	cfg.FirstStates = 100
-	cfg.MaxStates = 100 * 16
-	cfg.MaxThreads = 200
-	var trace strings.Builder
-	cfg.Trace = &trace
-	st := statsOf(t, root, cfg)
-	searches := searchesIn(trace.String())
+	st, trace := fourRounds(t, root)
+	searches := searchesIn(trace)
 	if searches["gen.branchy"] != 1 || searches["gen.fanIn0"] != 4 {
 		t.Errorf("searches = %v; want gen.branchy once, gen.fanIn0 in four rounds (stats %+v)", searches, st)
 	}
@@ -321,6 +309,21 @@ func TestGiveUpRun(t *testing.T) {
 	if st.OutOfBudget != 10 {
 		t.Errorf("OutOfBudget = %d, want 10 (stats %+v)", st.OutOfBudget, st)
 	}
+}
+
+// fourRounds searches the package at root with a first round of 100
+// states and a whole budget of 16 times that (rounds of 100, 200, 400 and
+// 1600 states), returning the counters and the engine's trace.
+func fourRounds(t *testing.T, root string) (engine.Stats, string) {
+	t.Helper()
+	cfg := statesOnly()
+	cfg.FirstStates = 100
+	cfg.MaxStates = 100 * 16
+	cfg.MaxThreads = 200
+	var trace strings.Builder
+	cfg.Trace = &trace
+	st := statsOf(t, root, cfg)
+	return st, trace.String()
 }
 
 // searchesIn counts, per scope, the searches an engine trace announces.
