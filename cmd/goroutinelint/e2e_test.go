@@ -232,7 +232,9 @@ func execIn(t *testing.T, dir, name string, args ...string) result {
 // "NAME=value" settings that override it.
 func execEnv(t *testing.T, dir string, env []string, name string, args ...string) result {
 	t.Helper()
-	defer firstRun(vetRunKey(env, name, args))()
+	key := vetRunKey(env, name, args)
+	defer firstRun(key)()
+	defer oneAtATimeIn(dir, key)()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(cleanEnv(t), env...)

@@ -90,6 +90,34 @@ func firstRun(key string) (done func()) {
 	return func() {}
 }
 
+// sameDirRuns maps a directory and a run configuration (vetRunKey) to a
+// mutex that its runs hold.
+var sameDirRuns sync.Map
+
+// oneAtATimeIn waits until no other run with key is running in dir, and
+// returns the function to call when this run ends. Two go vet runs with
+// the same flags in the same directory share the action IDs of its
+// packages, and go vet's cache is not transactional across processes: it
+// stores a package's facts before its output, and a run that finds the
+// facts but not yet the output replays the package as if it had printed
+// nothing. Such a run loses that package's findings (seen in CI: the
+// -driver=vet leg of TestDriversAgree missing c/c.go's finding while
+// another subtest ran the same go vet in the same module). Runs in other
+// directories have other action IDs: only the standard library's are
+// shared, and it prints nothing. An empty key never waits.
+func oneAtATimeIn(dir, key string) (done func()) {
+	if key == "" {
+		return func() {}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	mu, _ := sameDirRuns.LoadOrStore(abs+"\x00"+key, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
+}
+
 // vetRunKey returns what decides which of go vet's cached results a
 // command run with env can share with another, as the go command keys
 // them: the flags it hands the tool, in their order (go vet without -json
