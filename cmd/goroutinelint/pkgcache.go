@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -196,16 +195,12 @@ func (d *pkgDriver) toolKey() error {
 	if err != nil {
 		return fmt.Errorf("cannot find own executable: %v", err)
 	}
-	f, err := os.Open(exe)
+	id, err := exeIdentity(exe)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00", cacheVersion)
-	if _, err := io.Copy(h, f); err != nil {
-		return err
-	}
+	fmt.Fprintf(h, "%s\x00%s\x00", cacheVersion, id)
 	c := d.c
 	fmt.Fprintf(h, "\x00tests=%v\x00tags=%s\x00", c.tests, c.tags)
 	for _, a := range d.analyzers {
@@ -269,11 +264,7 @@ func (d *pkgDriver) stdKey(p *packages.Package) []byte {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00", p.ID)
 	for _, name := range p.CompiledGoFiles {
-		if info, err := os.Stat(name); err == nil {
-			fmt.Fprintf(h, "%s %d %d\x00", name, info.Size(), info.ModTime().UnixNano())
-		} else {
-			fmt.Fprintf(h, "%s missing\x00", name)
-		}
+		fmt.Fprintf(h, "%s\x00", d.files.stamp(name))
 	}
 	for _, path := range sortedKeys(p.Imports) {
 		if imp := p.Imports[path]; imp.PkgPath != "unsafe" {
@@ -296,11 +287,10 @@ func (d *pkgDriver) keyOf(u *unit) (cacheKey, error) {
 	}
 	fmt.Fprintf(h, "sizes=%v\x00", p.TypesSizes)
 	for _, name := range p.CompiledGoFiles {
-		data, err := os.ReadFile(name)
+		sum, err := d.files.sum(name)
 		if err != nil {
 			return cacheKey{}, err
 		}
-		sum := sha256.Sum256(data)
 		fmt.Fprintf(h, "file=%s %x\x00", name, sum)
 	}
 	for _, names := range [][]string{p.GoFiles, p.OtherFiles, p.IgnoredFiles} {
@@ -309,14 +299,13 @@ func (d *pkgDriver) keyOf(u *unit) (cacheKey, error) {
 	for _, path := range sortedKeys(p.Imports) {
 		imp := p.Imports[path]
 		if dep, ok := d.units[imp]; ok && !fromExportData(imp) {
-			fmt.Fprintf(h, "import=%s %s types %x\x00", path, imp.ID, sha256.Sum256(dep.entry.Types))
+			fmt.Fprintf(h, "import=%s %s types %x\x00", path, imp.ID, dep.typesSum)
 			continue
 		}
 		fmt.Fprintf(h, "import=%s %s %x\x00", path, imp.ID, d.stdKey(imp))
 	}
 	for _, dep := range transitiveDeps(u) {
-		sum := sha256.Sum256(dep.entry.Facts)
-		fmt.Fprintf(h, "facts=%s %x\x00", dep.pkg.ID, sum)
+		fmt.Fprintf(h, "facts=%s %x\x00", dep.pkg.ID, dep.factsSum)
 	}
 	var key cacheKey
 	h.Sum(key[:0])

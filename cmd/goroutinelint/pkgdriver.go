@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -64,6 +66,8 @@ type unit struct {
 	failure error // the run cannot go on (a type error, say)
 	hit     bool  // replayed from the cache
 
+	typesSum  fileSum // of entry.Types, for its importers' keys
+	factsSum  fileSum // of entry.Facts, for its importers' keys
 	factsOnce sync.Once
 	facts     []decodedFact // entry.Facts decoded, shared by its importers
 	factsErr  error
@@ -77,23 +81,37 @@ func (c *command) analyzePackages(patterns []string) int {
 	deps := analyzer.AsDependency(analyzers)
 	guardRuns(deps, c.stderr)
 	registerFacts(analyzers)
-	roots, ok := c.list(patterns)
-	if !ok {
-		return exitError
-	}
-	units := unitsOf(roots)
 	cache, err := openCache(c.cacheDir)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
 		return exitError
 	}
-	d := &pkgDriver{c: c, analyzers: analyzers, deps: deps, cache: cache, units: make(map[*packages.Package]*unit, len(units)), roots: roots}
-	for _, u := range units {
-		d.units[u.pkg] = u
-	}
-	if err := d.toolKey(); err != nil {
+	// Until a package is analysed the heap holds little but the listing:
+	// a replaying run need not collect it as often. The first analysis
+	// sets the collector back (analyse).
+	gcPercent := debug.SetGCPercent(400)
+	defer debug.SetGCPercent(gcPercent)
+	d := &pkgDriver{c: c, analyzers: analyzers, deps: deps, cache: cache, files: newSourceFiles(), gcPercent: gcPercent}
+	// The go command's environment and the executable's identity are
+	// needed only once the packages are listed: ask for them meanwhile.
+	toolErr := make(chan error, 1)
+	go func() {
+		goEnv()
+		toolErr <- d.toolKey()
+	}()
+	roots, ok := c.list(patterns, d.files)
+	if err := <-toolErr; err != nil && ok {
 		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
 		return exitError
+	}
+	if !ok {
+		return exitError
+	}
+	d.roots = roots
+	units := unitsOf(roots)
+	d.units = make(map[*packages.Package]*unit, len(units))
+	for _, u := range units {
+		d.units[u.pkg] = u
 	}
 	d.runAll(units)
 	for _, u := range units {
@@ -125,11 +143,11 @@ func (c *command) analyzePackages(patterns []string) int {
 	return c.render(analyzers, findings)
 }
 
-// list lists the packages matching patterns, with export data for the
-// standard library, and returns the roots, as go vet chooses them. It prints what is wrong, as
-// the whole-program driver does, and returns false if the run cannot go
-// on.
-func (c *command) list(patterns []string) ([]*packages.Package, bool) {
+// list lists the packages matching patterns and returns the roots, as go
+// vet chooses them; files holds what it has read of their files. It prints
+// what is wrong, as the whole-program driver does, and returns false if
+// the run cannot go on.
+func (c *command) list(patterns []string, files *sourceFiles) ([]*packages.Package, bool) {
 	// cgo's output (the compiled Go files) costs the go command most of an
 	// unchanged rerun's listing (it asks every tool and the C compiler for
 	// its version), and only a package the driver parses that has cgo
@@ -148,13 +166,18 @@ func (c *command) list(patterns []string) ([]*packages.Package, bool) {
 		cfg.BuildFlags = []string{"-tags=" + c.tags}
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
-	if err == nil && mode&packages.NeedCompiledGoFiles == 0 {
-		if anyUsesCgo(pkgs) {
-			cfg.Mode |= packages.NeedCompiledGoFiles
-			pkgs, err = packages.Load(cfg, patterns...)
-		} else {
+	if err == nil {
+		if mode&packages.NeedCompiledGoFiles == 0 {
 			// Without cgo, the files compiled are the Go files.
 			packages.Visit(pkgs, nil, func(p *packages.Package) { p.CompiledGoFiles = p.GoFiles })
+		}
+		// The files' hashes for the cache keys, read once for the cgo
+		// check too.
+		if files.scan(pkgs) && mode&packages.NeedCompiledGoFiles == 0 {
+			cfg.Mode |= packages.NeedCompiledGoFiles
+			if pkgs, err = packages.Load(cfg, patterns...); err == nil {
+				files.scan(pkgs)
+			}
 		}
 	}
 	if err == nil {
@@ -278,9 +301,13 @@ type pkgDriver struct {
 	analyzers []*analysis.Analyzer // for the roots
 	deps      []*analysis.Analyzer // for dependencies: those with facts
 	cache     *cache
+	files     *sourceFiles
 	tool      []byte                      // the executable's hash and the flags
 	units     map[*packages.Package]*unit // every unit, by its package
 	roots     []*packages.Package
+
+	gcOnce    sync.Once // sets the collector back for the first analysis
+	gcPercent int
 
 	stdOnce sync.Once // sets the standard library's export files
 	stdErr  error
@@ -334,7 +361,8 @@ func (d *pkgDriver) runUnit(u *unit) {
 	}
 	u.key = key
 	if e, ok := d.cache.get(key); ok {
-		u.entry, u.hit = e, true
+		u.done(e)
+		u.hit = true
 		return
 	}
 	crashes := internallint.Crashes()
@@ -343,7 +371,7 @@ func (d *pkgDriver) runUnit(u *unit) {
 		u.failure = err
 		return
 	}
-	u.entry = e
+	u.done(e)
 	// A function skipped after a panic (lint.Guard) is reported on stderr
 	// as it happens; a replay would not say it again, so a package that
 	// may have had one (the count is the process's: another package's
@@ -351,6 +379,13 @@ func (d *pkgDriver) runUnit(u *unit) {
 	if e.cacheable() && internallint.Crashes() == crashes {
 		d.cache.put(key, e)
 	}
+}
+
+// done sets u's result and the hashes its importers' keys take.
+func (u *unit) done(e *cacheEntry) {
+	u.entry = e
+	u.typesSum = sha256.Sum256(e.Types)
+	u.factsSum = sha256.Sum256(e.Facts)
 }
 
 // checked is one package parsed and type-checked.
@@ -438,6 +473,7 @@ func (d *pkgDriver) typeCheck(p *packages.Package) (*checked, error) {
 // what declares facts on a dependency. It returns u's facts and, for a
 // root, its findings and the passes that failed.
 func (d *pkgDriver) analyse(u *unit) (*cacheEntry, error) {
+	d.gcOnce.Do(func() { debug.SetGCPercent(d.gcPercent) })
 	d.stdOnce.Do(func() { d.stdErr = d.c.stdExportFiles(d.roots) })
 	if d.stdErr != nil {
 		return nil, d.stdErr
@@ -681,37 +717,4 @@ func checkFixes(fset *token.FileSet, fixes []analysis.SuggestedFix) error {
 		}
 	}
 	return nil
-}
-
-// anyUsesCgo reports whether a package the driver parses (outside the
-// standard library, not a generated test main) in the graph of pkgs has a
-// file that imports "C": listed without compiled files, its files are
-// cgo's input, which type-checking cannot use. A file that cannot be read
-// counts as one, so that the full listing decides.
-func anyUsesCgo(pkgs []*packages.Package) bool {
-	found := false
-	fset := token.NewFileSet()
-	packages.Visit(pkgs, func(p *packages.Package) bool {
-		if found || isStdDep(p) {
-			return false // the standard library's types come from export data
-		}
-		if isTestMain(p) {
-			return true
-		}
-		for _, name := range p.GoFiles {
-			f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
-			if err != nil {
-				found = true
-				return false
-			}
-			for _, imp := range f.Imports {
-				if imp.Path.Value == `"C"` {
-					found = true
-					return false
-				}
-			}
-		}
-		return true
-	}, nil)
-	return found
 }
