@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/gob"
@@ -38,7 +39,7 @@ import (
 const envCache = "GOROUTINELINT_CACHE"
 
 // cacheVersion changes whenever the layout or meaning of entries does.
-const cacheVersion = "goroutinelint package cache 3"
+const cacheVersion = "goroutinelint package cache 4"
 
 // Trimming, as the go command trims its build cache.
 const (
@@ -50,18 +51,77 @@ const (
 // A cacheKey is the hash naming one package's analysis.
 type cacheKey [sha256.Size]byte
 
-// A cacheEntry is what the analysis of one package leaves.
+// A cacheEntry is what the analysis of one package leaves. Its file holds
+// two values: the head, which a replay reads, then the body, which only
+// the analysis of an importer needs, read then.
 type cacheEntry struct {
+	cacheHead
+
+	file     string // the entry's file, for its body
+	bodyOnce sync.Once
+	body     cacheBody
+	bodyErr  error
+}
+
+// A cacheHead is the part of an entry a replay reads.
+type cacheHead struct {
 	Root     bool          // analysed as a root: Diags hold its findings
-	Facts    []byte        // its own facts (pkgfacts.go)
-	Types    []byte        // its types, as export data (gcexportdata)
+	TypesSum fileSum       // the hash of body.Types, for importers' keys
+	FactsSum fileSum       // the hash of body.Facts, for importers' keys
 	Diags    []cachedDiag  // its findings, as go vet -json prints them
 	Failures []passFailure // the passes that failed
+}
+
+// A cacheBody is the part of an entry that importers analysed read.
+type cacheBody struct {
+	Facts []byte // its own facts (pkgfacts.go)
+	Types []byte // its types, as export data (gcexportdata)
+}
+
+// newCacheEntry returns the entry of a package just analysed.
+func newCacheEntry(root bool, facts, types []byte, diags []cachedDiag, failures []passFailure) *cacheEntry {
+	e := &cacheEntry{
+		cacheHead: cacheHead{Root: root, TypesSum: sha256.Sum256(types), FactsSum: sha256.Sum256(facts), Diags: diags, Failures: failures},
+		body:      cacheBody{Facts: facts, Types: types},
+	}
+	e.bodyOnce.Do(func() {})
+	return e
 }
 
 // cacheable reports whether e may be replayed: a failed pass is run again,
 // so that its error (or the panic's message) is printed again.
 func (e *cacheEntry) cacheable() bool { return len(e.Failures) == 0 }
+
+// facts returns the package's encoded facts.
+func (e *cacheEntry) facts() ([]byte, error) {
+	e.readBody()
+	return e.body.Facts, e.bodyErr
+}
+
+// types returns the package's types, as export data.
+func (e *cacheEntry) types() ([]byte, error) {
+	e.readBody()
+	return e.body.Types, e.bodyErr
+}
+
+// readBody reads the body of a replayed entry, once. Another run may have
+// stored the entry again since its head was read: under the same key, it
+// holds the analysis of the same inputs by the same executable.
+func (e *cacheEntry) readBody() {
+	e.bodyOnce.Do(func() {
+		f, err := os.Open(e.file)
+		if err != nil {
+			e.bodyErr = fmt.Errorf("cache: %v", err)
+			return
+		}
+		defer f.Close()
+		dec := gob.NewDecoder(bufio.NewReader(f))
+		var head cacheHead
+		if err := cmpErr(dec.Decode(&head), dec.Decode(&e.body)); err != nil {
+			e.bodyErr = fmt.Errorf("cache: reading %s: %v", e.file, err)
+		}
+	})
+}
 
 // A cachedDiag is one finding of a pass.
 type cachedDiag struct {
@@ -119,19 +179,20 @@ func (c *cache) get(key cacheKey) (*cacheEntry, bool) {
 		return nil, false
 	}
 	name := c.file(key)
-	data, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, false
 	}
-	var e cacheEntry
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&e); err != nil {
+	defer f.Close()
+	e := &cacheEntry{file: name}
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&e.cacheHead); err != nil {
 		return nil, false // damaged: analyse again, and overwrite it
 	}
-	if info, err := os.Stat(name); err == nil && time.Since(info.ModTime()) > cacheTouchAge {
+	if info, err := f.Stat(); err == nil && time.Since(info.ModTime()) > cacheTouchAge {
 		now := time.Now()
 		os.Chtimes(name, now, now) // used: keep it through trims
 	}
-	return &e, true
+	return e, true
 }
 
 // put stores e under key. A cache that cannot be written costs reruns,
@@ -141,7 +202,8 @@ func (c *cache) put(key cacheKey, e *cacheEntry) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(e); err != nil {
+	enc := gob.NewEncoder(&buf)
+	if err := cmpErr(enc.Encode(&e.cacheHead), enc.Encode(&e.body)); err != nil {
 		return
 	}
 	name := c.file(key)
@@ -299,13 +361,13 @@ func (d *pkgDriver) keyOf(u *unit) (cacheKey, error) {
 	for _, path := range sortedKeys(p.Imports) {
 		imp := p.Imports[path]
 		if dep, ok := d.units[imp]; ok && !fromExportData(imp) {
-			fmt.Fprintf(h, "import=%s %s types %x\x00", path, imp.ID, dep.typesSum)
+			fmt.Fprintf(h, "import=%s %s types %x\x00", path, imp.ID, dep.entry.TypesSum)
 			continue
 		}
 		fmt.Fprintf(h, "import=%s %s %x\x00", path, imp.ID, d.stdKey(imp))
 	}
 	for _, dep := range transitiveDeps(u) {
-		fmt.Fprintf(h, "facts=%s %x\x00", dep.pkg.ID, dep.factsSum)
+		fmt.Fprintf(h, "facts=%s %x\x00", dep.pkg.ID, dep.entry.FactsSum)
 	}
 	var key cacheKey
 	h.Sum(key[:0])

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"crypto/sha256"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -66,8 +65,6 @@ type unit struct {
 	failure error // the run cannot go on (a type error, say)
 	hit     bool  // replayed from the cache
 
-	typesSum  fileSum // of entry.Types, for its importers' keys
-	factsSum  fileSum // of entry.Facts, for its importers' keys
 	factsOnce sync.Once
 	facts     []decodedFact // entry.Facts decoded, shared by its importers
 	factsErr  error
@@ -361,8 +358,7 @@ func (d *pkgDriver) runUnit(u *unit) {
 	}
 	u.key = key
 	if e, ok := d.cache.get(key); ok {
-		u.done(e)
-		u.hit = true
+		u.entry, u.hit = e, true
 		return
 	}
 	crashes := internallint.Crashes()
@@ -371,7 +367,7 @@ func (d *pkgDriver) runUnit(u *unit) {
 		u.failure = err
 		return
 	}
-	u.done(e)
+	u.entry = e
 	// A function skipped after a panic (lint.Guard) is reported on stderr
 	// as it happens; a replay would not say it again, so a package that
 	// may have had one (the count is the process's: another package's
@@ -379,13 +375,6 @@ func (d *pkgDriver) runUnit(u *unit) {
 	if e.cacheable() && internallint.Crashes() == crashes {
 		d.cache.put(key, e)
 	}
-}
-
-// done sets u's result and the hashes its importers' keys take.
-func (u *unit) done(e *cacheEntry) {
-	u.entry = e
-	u.typesSum = sha256.Sum256(e.Types)
-	u.factsSum = sha256.Sum256(e.Facts)
 }
 
 // checked is one package parsed and type-checked.
@@ -428,7 +417,11 @@ func (d *pkgDriver) typeCheck(p *packages.Package) (*checked, error) {
 			}
 			if dep, ok := d.units[imp]; ok && !fromExportData(imp) {
 				// A package analysed in this run: the types it left.
-				return gcexportdata.Read(bytes.NewReader(dep.entry.Types), ck.fset, ck.imports, imp.PkgPath)
+				types, err := dep.entry.types()
+				if err != nil {
+					return nil, err
+				}
+				return gcexportdata.Read(bytes.NewReader(types), ck.fset, ck.imports, imp.PkgPath)
 			}
 			if imp.ExportFile == "" {
 				return nil, fmt.Errorf("no export data for %s", imp.ID)
@@ -495,33 +488,33 @@ func (d *pkgDriver) analyse(u *unit) (*cacheEntry, error) {
 		analyzers = d.analyzers
 	}
 	actions := d.runAnalyzers(u, ck, facts, analyzers)
-	e := &cacheEntry{Root: u.root}
-	if e.Facts, err = facts.encode(); err != nil {
+	encoded, err := facts.encode()
+	if err != nil {
 		return nil, err
 	}
 	var exported bytes.Buffer
 	if err := gcexportdata.Write(&exported, ck.fset, ck.pkg); err != nil {
 		return nil, fmt.Errorf("exporting the types of %s: %v", u.pkg.ID, err)
 	}
-	e.Types = exported.Bytes()
+	var failures []passFailure
 	for _, a := range sortedActions(actions) {
 		act := actions[a]
 		if act.err != nil && !act.depFailed {
 			// Failed itself, not through a prerequisite, as
 			// reportFailures counts them.
-			e.Failures = append(e.Failures, passFailure{Pass: a.Name, Err: act.err.Error(), Panicked: act.panicked})
+			failures = append(failures, passFailure{Pass: a.Name, Err: act.err.Error(), Panicked: act.panicked})
 		}
 	}
-	if !u.root {
-		return e, nil
-	}
-	for _, a := range analyzers {
-		for _, diag := range actions[a].diags {
-			f := finding{analyzer: a.Name, pkgPath: u.pkg.PkgPath, fset: ck.fset, diag: diag}
-			e.Diags = append(e.Diags, cachedDiag{Pass: a.Name, Diag: toJSON(f)})
+	var diags []cachedDiag
+	if u.root {
+		for _, a := range analyzers {
+			for _, diag := range actions[a].diags {
+				f := finding{analyzer: a.Name, pkgPath: u.pkg.PkgPath, fset: ck.fset, diag: diag}
+				diags = append(diags, cachedDiag{Pass: a.Name, Diag: toJSON(f)})
+			}
 		}
 	}
-	return e, nil
+	return newCacheEntry(u.root, encoded, exported.Bytes(), diags, failures), nil
 }
 
 // sortedActions returns the analyzers of actions by name.

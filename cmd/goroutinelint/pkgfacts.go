@@ -199,10 +199,15 @@ func (s *factSet) encode() ([]byte, error) {
 // decodedFacts returns u's facts decoded, once.
 func (u *unit) decodedFacts() ([]decodedFact, error) {
 	u.factsOnce.Do(func() {
-		if len(u.entry.Facts) == 0 {
+		encoded, err := u.entry.facts()
+		if err != nil {
+			u.factsErr = err
 			return
 		}
-		if err := gob.NewDecoder(bytes.NewReader(u.entry.Facts)).Decode(&u.facts); err != nil {
+		if len(encoded) == 0 {
+			return
+		}
+		if err := gob.NewDecoder(bytes.NewReader(encoded)).Decode(&u.facts); err != nil {
 			u.factsErr = fmt.Errorf("decoding the facts of %s: %v", u.pkg.ID, err)
 		}
 	})
