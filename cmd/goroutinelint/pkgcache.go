@@ -287,7 +287,7 @@ func (d *pkgDriver) toolKey() error {
 // the time the go command's binary was built when there is none (a
 // toolchain built from source).
 func goRootVersion() string {
-	root, _ := goEnv()
+	root := goEnv().goroot
 	if root == "" {
 		return ""
 	}
@@ -300,18 +300,19 @@ func goRootVersion() string {
 	return root
 }
 
-// goEnv returns the go command's GOROOT and GOARCH ("" when it cannot
-// say), asking it once.
-var goEnv = sync.OnceValues(func() (goroot, goarch string) {
-	out, err := exec.Command("go", "env", "GOROOT", "GOARCH").Output()
+// goEnv returns the go command's GOROOT, GOARCH and GOMODCACHE ("" when
+// it cannot say), asking it once.
+var goEnv = sync.OnceValue(func() (env struct{ goroot, goarch, modCache string }) {
+	out, err := exec.Command("go", "env", "GOROOT", "GOARCH", "GOMODCACHE").Output()
 	if err != nil {
-		return "", ""
+		return env
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 2 {
-		return "", ""
+	if len(lines) != 3 {
+		return env
 	}
-	return strings.TrimSpace(lines[0]), strings.TrimSpace(lines[1])
+	env.goroot, env.goarch, env.modCache = strings.TrimSpace(lines[0]), strings.TrimSpace(lines[1]), strings.TrimSpace(lines[2])
+	return env
 })
 
 // stdKey stands for the export data of a standard-library package in
@@ -349,11 +350,11 @@ func (d *pkgDriver) keyOf(u *unit) (cacheKey, error) {
 	}
 	fmt.Fprintf(h, "sizes=%v\x00", p.TypesSizes)
 	for _, name := range p.CompiledGoFiles {
-		sum, err := d.files.sum(name)
+		id, err := d.files.id(name)
 		if err != nil {
 			return cacheKey{}, err
 		}
-		fmt.Fprintf(h, "file=%s %x\x00", name, sum)
+		fmt.Fprintf(h, "file=%s %s\x00", name, id)
 	}
 	for _, names := range [][]string{p.GoFiles, p.OtherFiles, p.IgnoredFiles} {
 		fmt.Fprintf(h, "names=%q\x00", names)

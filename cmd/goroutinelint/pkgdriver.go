@@ -170,15 +170,16 @@ func (c *command) list(patterns []string, files *sourceFiles) ([]*packages.Packa
 		}
 		// The files' hashes for the cache keys, read once for the cgo
 		// check too.
-		if files.scan(pkgs) && mode&packages.NeedCompiledGoFiles == 0 {
+		modCache := goEnv().modCache
+		if files.scan(pkgs, modCache) && mode&packages.NeedCompiledGoFiles == 0 {
 			cfg.Mode |= packages.NeedCompiledGoFiles
 			if pkgs, err = packages.Load(cfg, patterns...); err == nil {
-				files.scan(pkgs)
+				files.scan(pkgs, modCache)
 			}
 		}
 	}
 	if err == nil {
-		_, goarch := goEnv()
+		goarch := goEnv().goarch
 		sizes := types.SizesFor("gc", goarch)
 		if sizes == nil {
 			fmt.Fprintf(c.stderr, "%s: cannot tell the type sizes of GOARCH %q\n", progName, goarch)

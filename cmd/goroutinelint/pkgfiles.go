@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"debug/elf"
+	"encoding/hex"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,73 +24,243 @@ import (
 // What the package driver reads of a run's files before it can replay a
 // package: the content of each source file it parses (for the cgo check
 // and the cache keys), the size and modification time of each
-// standard-library file (stdKey), and the executable's identity
-// (toolKey). An unchanged rerun costs the go command's listing and this,
-// so each file is read once, several at once.
+// standard-library file (stdKey) and module-cache file, and the
+// executable's identity (toolKey). An unchanged rerun costs the go
+// command's listing and this, so each file is read once, several at once.
+//
+// A file in the module cache (GOMODCACHE) stands in keys for its name,
+// size and modification time, as a standard-library file does, and only
+// its imports are read, for the cgo check. The go command keeps those
+// files read-only, as it downloaded and checked them against go.sum, and
+// names their directory by the module's version; its own index of the
+// module cache is keyed by directory alone on that ground. Editing one
+// anyway (after making it writable) changes its modification time, which
+// the key holds.
 
 // A fileSum is the SHA-256 hash of a file's content.
 type fileSum [sha256.Size]byte
 
 // A sourceFiles holds what the driver has read of the run's files: the
-// content hash of each source file and the stamp of each standard-library
-// file. It is safe for concurrent use.
+// content hash of each source file, the stamp of each standard-library
+// file and which files are in the module cache. It is safe for concurrent
+// use.
 type sourceFiles struct {
-	mu     sync.Mutex
-	sums   map[string]fileSum
-	stamps map[string]string
+	mu       sync.Mutex
+	sums     map[string]fileSum
+	stamps   map[string]string
+	modCache map[string]bool // in the module cache: stamped, not hashed
 }
 
 func newSourceFiles() *sourceFiles {
-	return &sourceFiles{sums: make(map[string]fileSum), stamps: make(map[string]string)}
+	return &sourceFiles{sums: make(map[string]fileSum), stamps: make(map[string]string), modCache: make(map[string]bool)}
 }
+
+// The ways scan reads a file.
+const (
+	scanHash     = iota // read it and hash it
+	scanModCache        // stamp it, read its imports
+	scanStat            // stamp it
+)
 
 // scan reads the files of the packages in the graph of pkgs, several at
 // once: it hashes the compiled Go files of each package the driver parses
 // (outside the standard library, not a generated test main) and stamps
-// those of the standard library. It reports whether a hashed file imports
-// "C" or cannot be read or parsed: listed without compiled files, such a
-// file is cgo's input, which type-checking cannot use, and the full
-// listing decides.
-func (t *sourceFiles) scan(pkgs []*packages.Package) (cgo bool) {
-	var hash, stat []string
+// those of the standard library and of the module cache, the directory
+// modCache ("" if unknown). It reports whether a file it read imports "C"
+// or cannot be read or parsed: listed without compiled files, such a file
+// is cgo's input, which type-checking cannot use, and the full listing
+// decides.
+func (t *sourceFiles) scan(pkgs []*packages.Package, modCache string) (cgo bool) {
+	type job struct {
+		name string
+		how  int
+	}
+	var jobs []job
 	seen := make(map[string]bool)
 	packages.Visit(pkgs, func(p *packages.Package) bool {
 		if isTestMain(p) {
 			return true // generated: only its imports are parsed
 		}
-		list := &hash
-		if isStdDep(p) {
-			list = &stat
+		how := scanHash
+		switch {
+		case isStdDep(p):
+			how = scanStat
+		case inModCache(p, modCache):
+			how = scanModCache
 		}
 		for _, name := range p.CompiledGoFiles {
 			if !seen[name] {
 				seen[name] = true
-				*list = append(*list, name)
+				jobs = append(jobs, job{name, how})
 			}
 		}
 		return true
 	}, nil)
 	var found atomic.Bool
 	fset := token.NewFileSet()
-	parallel(len(hash)+len(stat), func(i int) {
-		if i >= len(hash) {
-			t.stamp(stat[i-len(hash)])
-			return
-		}
-		name := hash[i]
-		src, err := os.ReadFile(name)
-		if err != nil {
-			found.Store(true)
-			return
-		}
-		t.mu.Lock()
-		t.sums[name] = sha256.Sum256(src)
-		t.mu.Unlock()
-		if importsC(fset, name, src) {
-			found.Store(true)
+	parallel(len(jobs), func(i int) {
+		name := jobs[i].name
+		switch jobs[i].how {
+		case scanStat:
+			t.stamp(name)
+		case scanModCache:
+			t.stamp(name)
+			t.mu.Lock()
+			t.modCache[name] = true
+			t.mu.Unlock()
+			if fileImportsC(fset, name) {
+				found.Store(true)
+			}
+		case scanHash:
+			src, err := os.ReadFile(name)
+			if err != nil {
+				found.Store(true)
+				return
+			}
+			t.mu.Lock()
+			t.sums[name] = sha256.Sum256(src)
+			t.mu.Unlock()
+			if importsC(fset, name, src) {
+				found.Store(true)
+			}
 		}
 	})
 	return found.Load()
+}
+
+// inModCache reports whether p's files are in the module cache, the
+// directory modCache: p belongs to a module at a version, not replaced by
+// a directory, whose files are there.
+func inModCache(p *packages.Package, modCache string) bool {
+	m := p.Module
+	if modCache == "" || m == nil || m.Version == "" || m.Replace != nil && m.Replace.Version == "" {
+		return false
+	}
+	for _, name := range p.CompiledGoFiles {
+		if !strings.HasPrefix(name, modCache+string(filepath.Separator)) {
+			return false
+		}
+	}
+	return true
+}
+
+// id returns what stands for the file's content in cache keys: its stamp
+// if scan found it in the module cache, or else the hash of its content.
+func (t *sourceFiles) id(name string) (string, error) {
+	t.mu.Lock()
+	mod := t.modCache[name]
+	t.mu.Unlock()
+	if mod {
+		return "stamp " + t.stamp(name), nil
+	}
+	sum, err := t.sum(name)
+	if err != nil {
+		return "", err
+	}
+	return "sha256 " + hex.EncodeToString(sum[:]), nil
+}
+
+// fileImportsC reports whether the file imports "C", or cannot be read or
+// parsed. It reads the file's start, which holds its imports unless a long
+// comment (a cgo preamble, say) comes before them, and the rest only then.
+func fileImportsC(fset *token.FileSet, name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	buf := headBufs.Get().(*[]byte)
+	defer headBufs.Put(buf)
+	n, err := io.ReadFull(f, *buf)
+	src := (*buf)[:n:n]
+	if err == nil { // there is more
+		if paths, ok := headerImports(src); ok {
+			return slices.Contains(paths, `"C"`) || slices.Contains(paths, "`C`")
+		}
+		rest, err := io.ReadAll(f)
+		if err != nil {
+			return true
+		}
+		src = append(src, rest...)
+	} else if err != io.ErrUnexpectedEOF && err != io.EOF {
+		return true
+	}
+	return importsC(fset, name, src)
+}
+
+// headBufs holds the buffers fileImportsC reads the start of a file into:
+// a license and the imports fit in most files' first 4 kB.
+var headBufs = sync.Pool{New: func() any {
+	buf := make([]byte, 4<<10)
+	return &buf
+}}
+
+// headerImports returns the import paths (quoted, as written) of the Go
+// file that src starts, and whether src holds all of them: the package
+// clause and the import declarations are followed, within src, by a
+// complete token of something else. A prefix that ends inside them, or
+// anything the scanner does not accept, returns false.
+func headerImports(src []byte) (paths []string, ok bool) {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var s scanner.Scanner
+	bad := false
+	s.Init(file, src, func(token.Position, string) { bad = true }, 0)
+	next := func() (token.Pos, token.Token, string) { return s.Scan() }
+	// spec reads one import spec, after its first token: [name] path.
+	spec := func(tok token.Token, lit string) bool {
+		if tok == token.IDENT || tok == token.PERIOD {
+			_, tok, lit = next()
+		}
+		if tok != token.STRING {
+			return false
+		}
+		paths = append(paths, lit)
+		return true
+	}
+	for _, want := range []token.Token{token.PACKAGE, token.IDENT, token.SEMICOLON} {
+		if _, tok, _ := next(); tok != want {
+			return nil, false
+		}
+	}
+	for {
+		pos, tok, lit := next()
+		if bad {
+			return nil, false
+		}
+		if tok != token.IMPORT {
+			text := lit
+			if text == "" {
+				text = tok.String()
+			}
+			complete := tok != token.EOF && tok != token.ILLEGAL && file.Offset(pos)+len(text) < len(src)
+			return paths, complete
+		}
+		_, tok, lit = next()
+		if tok != token.LPAREN {
+			if !spec(tok, lit) {
+				return nil, false
+			}
+		} else {
+			for {
+				_, tok, lit = next()
+				if tok == token.RPAREN {
+					break
+				}
+				if !spec(tok, lit) {
+					return nil, false
+				}
+				if _, tok, _ = next(); tok == token.RPAREN {
+					break
+				} else if tok != token.SEMICOLON {
+					return nil, false
+				}
+			}
+		}
+		if _, tok, _ = next(); tok != token.SEMICOLON {
+			return nil, false
+		}
+	}
 }
 
 // importsC reports whether the file imports "C", or does not parse.
