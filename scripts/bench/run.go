@@ -290,10 +290,10 @@ func (b *bench) command(tool, tmp, nonce string) ([]string, []string, error) {
 		tool, err := nonceCopy(src, tmp, nonce)
 		return []string{"go", "vet", "-vettool=" + tool, "./..."}, nil, err
 	case toolLint, toolLintCached, toolLintEdit:
-		// Standalone runs drive go vet with their own executable, so a
-		// copy with a nonce starts with an empty analysis cache.
+		// The package driver's cache is the chain's own: its keys take
+		// the executable's build ID, which the nonce leaves alone.
 		tool, err := nonceCopy(b.bins.lint, tmp, nonce)
-		return []string{tool, "./..."}, nil, err
+		return []string{tool, "./..."}, []string{"GOROUTINELINT_CACHE=" + filepath.Join(tmp, "cache")}, err
 	case toolLintWhole:
 		return []string{b.bins.lint, "-whole-program", "./..."}, nil, nil
 	case toolFloorCheck:
