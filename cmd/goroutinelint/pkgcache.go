@@ -206,6 +206,11 @@ func (c *cache) put(key cacheKey, e *cacheEntry) {
 	if err := cmpErr(enc.Encode(&e.cacheHead), enc.Encode(&e.body)); err != nil {
 		return
 	}
+	c.write(key, buf.Bytes())
+}
+
+// write stores data in the file of key, whole or not at all.
+func (c *cache) write(key cacheKey, data []byte) {
 	name := c.file(key)
 	if err := os.MkdirAll(filepath.Dir(name), 0o777); err != nil {
 		return
@@ -214,12 +219,62 @@ func (c *cache) put(key cacheKey, e *cacheEntry) {
 	if err != nil {
 		return
 	}
-	_, err = tmp.Write(buf.Bytes())
+	_, err = tmp.Write(data)
 	if err = cmpErr(err, tmp.Close()); err == nil {
 		err = os.Rename(tmp.Name(), name) // whole or absent, for concurrent runs
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
+	}
+}
+
+// A listing hint says how the last run with the same patterns, flags and
+// build settings in the same directory had to list its packages: with
+// cgo's compiled files or not. It saves a rerun the listing it would
+// otherwise make first and then make again (list); a wrong hint costs
+// time, not results, and is corrected by the run.
+
+// hintKey returns the key of the listing hint of a run of c.
+func (c *command) hintKey(patterns []string) cacheKey {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00listing hint\x00dir=%s\x00tests=%v\x00tags=%s\x00", cacheVersion, c.cwd, c.tests, c.tags)
+	for _, p := range patterns {
+		fmt.Fprintf(h, "pattern=%s\x00", p)
+	}
+	for _, v := range []string{"GOOS", "GOARCH", "CGO_ENABLED", "GOEXPERIMENT", "GOFLAGS", "GOWORK", "GO111MODULE"} {
+		fmt.Fprintf(h, "%s=%s\x00", v, os.Getenv(v))
+	}
+	var key cacheKey
+	h.Sum(key[:0])
+	return key
+}
+
+// hintCompiled reports whether the listing hint of key asks for cgo's
+// compiled files.
+func (c *cache) hintCompiled(key cacheKey) bool {
+	if c.dir == "" {
+		return false
+	}
+	name := c.file(key)
+	data, err := os.ReadFile(name)
+	if err != nil || string(data) != "compiled\n" {
+		return false
+	}
+	if info, err := os.Stat(name); err == nil && time.Since(info.ModTime()) > cacheTouchAge {
+		now := time.Now()
+		os.Chtimes(name, now, now) // used: keep it through trims
+	}
+	return true
+}
+
+// setHintCompiled stores the listing hint of key, if it changed.
+func (c *cache) setHintCompiled(key cacheKey, compiled, was bool) {
+	switch {
+	case c.dir == "" || compiled == was:
+	case compiled:
+		c.write(key, []byte("compiled\n"))
+	default:
+		os.Remove(c.file(key))
 	}
 }
 

@@ -96,7 +96,7 @@ func (c *command) analyzePackages(patterns []string) int {
 		goEnv()
 		toolErr <- d.toolKey()
 	}()
-	roots, ok := c.list(patterns, d.files)
+	roots, ok := c.list(patterns, d.files, cache)
 	if err := <-toolErr; err != nil && ok {
 		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
 		return exitError
@@ -141,21 +141,25 @@ func (c *command) analyzePackages(patterns []string) int {
 }
 
 // list lists the packages matching patterns and returns the roots, as go
-// vet chooses them; files holds what it has read of their files. It prints
-// what is wrong, as the whole-program driver does, and returns false if
-// the run cannot go on.
-func (c *command) list(patterns []string, files *sourceFiles) ([]*packages.Package, bool) {
+// vet chooses them; files holds what it has read of their files, and the
+// cache the listing hint. It prints what is wrong, as the whole-program
+// driver does, and returns false if the run cannot go on.
+func (c *command) list(patterns []string, files *sourceFiles, cache *cache) ([]*packages.Package, bool) {
 	// cgo's output (the compiled Go files) costs the go command most of an
 	// unchanged rerun's listing (it asks every tool and the C compiler for
 	// its version), and only a package the driver parses that has cgo
 	// files needs it: it is asked for again only then, or when a pattern
 	// can name the standard library, whose cgo packages the driver would
-	// parse. Asking for type sizes would ask for compiled files too
+	// parse; or when the last such run needed them (the listing hint).
+	// Asking for type sizes would ask for compiled files too
 	// (go/packages ties them), so the sizes are the gc compiler's for
 	// GOARCH: the driver reads the gc compiler's export data anyway.
 	mode := packages.NeedName | packages.NeedFiles | packages.NeedImports |
 		packages.NeedDeps | packages.NeedModule
-	if !c.patternsExcludeStd(patterns) {
+	excludeStd := c.patternsExcludeStd(patterns)
+	hint := c.hintKey(patterns)
+	hinted := excludeStd && cache.hintCompiled(hint)
+	if !excludeStd || hinted {
 		mode |= packages.NeedCompiledGoFiles
 	}
 	cfg := &packages.Config{Mode: mode, Tests: c.tests, Dir: c.cwd}
@@ -176,6 +180,9 @@ func (c *command) list(patterns []string, files *sourceFiles) ([]*packages.Packa
 			if pkgs, err = packages.Load(cfg, patterns...); err == nil {
 				files.scan(pkgs, modCache)
 			}
+		}
+		if err == nil && excludeStd {
+			cache.setHintCompiled(hint, cfg.Mode&packages.NeedCompiledGoFiles != 0 && cgoCompiled(pkgs), hinted)
 		}
 	}
 	if err == nil {
@@ -711,4 +718,26 @@ func checkFixes(fset *token.FileSet, fixes []analysis.SuggestedFix) error {
 		}
 	}
 	return nil
+}
+
+// cgoCompiled reports whether a package the driver parses in the graph of
+// pkgs, listed with compiled files, compiles files it does not list as Go
+// files: cgo's output.
+func cgoCompiled(pkgs []*packages.Package) bool {
+	found := false
+	packages.Visit(pkgs, func(p *packages.Package) bool {
+		if found || isStdDep(p) {
+			return false // the standard library's types come from export data
+		}
+		if !isTestMain(p) {
+			for _, name := range p.CompiledGoFiles {
+				if !slices.Contains(p.GoFiles, name) {
+					found = true
+					return false
+				}
+			}
+		}
+		return true
+	}, nil)
+	return found
 }

@@ -174,3 +174,66 @@ func TestCheckFixes(t *testing.T) {
 		t.Error("two fixes with one message accepted")
 	}
 }
+
+// TestListingHint checks the listing hint: a run on a module with a cgo
+// package leaves a hint that the next run lists cgo's compiled files at
+// once, and that run prints the same; once no package uses cgo, a run
+// removes the hint. Every run prints what the whole-program driver does.
+func TestListingHint(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	if !haveCgo(t) {
+		t.Skip("cgo is disabled or there is no C compiler")
+	}
+	dir := t.TempDir()
+	cgoFile := filepath.Join(dir, "c", "c.go")
+	writeFiles(t, dir, map[string]string{
+		"go.mod": "module example.com/h\n\ngo 1.26.0\n",
+		"c/c.go": readFile(t, filepath.Join("..", "..", "testdata", "e2e", "bad", "cgo", "cgo.go")),
+		"n/n.go": "package n\n\nfunc N() {}\n",
+	})
+	cache := t.TempDir()
+	env := []string{envDebug + "=analysed", envCache + "=" + cache}
+	hints := func() int {
+		t.Helper()
+		n := 0
+		filepath.WalkDir(cache, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(path, "-a") {
+				if data, err := os.ReadFile(path); err == nil && string(data) == "compiled\n" {
+					n++
+				}
+			}
+			return nil
+		})
+		return n
+	}
+	same := func(what string, got, want result) {
+		t.Helper()
+		if findings(got.stderr) != want.stderr || got.code != want.code {
+			t.Errorf("%s: package driver printed (exit %d)\n%s\nwant, as the whole-program driver (exit %d):\n%s", what, got.code, got.stderr, want.code, want.stderr)
+		}
+	}
+	whole := lint(t, dir, "-whole-program", "./...")
+	if whole.code != 1 {
+		t.Fatalf("whole-program run: exit %d, want 1 (the finding in c.go)\n%s", whole.code, whole.stderr)
+	}
+	same("first run", execEnv(t, dir, env, bin, "./..."), whole)
+	if n := hints(); n != 1 {
+		t.Errorf("after a run with a cgo package: %d listing hints, want 1", n)
+	}
+	second := execEnv(t, dir, env, bin, "./...")
+	same("hinted run", second, whole)
+	if got := analysed(second.stderr); len(got) != 0 {
+		t.Errorf("hinted run analysed %q, want nothing", got)
+	}
+	plain := strings.Replace(readFile(t, cgoFile), `import "C"`, "", 1)
+	plain = strings.ReplaceAll(plain, "int(C.answer())", "42")
+	if err := os.WriteFile(cgoFile, []byte(plain), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	whole = lint(t, dir, "-whole-program", "./...")
+	same("run without cgo", execEnv(t, dir, env, bin, "./..."), whole)
+	if n := hints(); n != 0 {
+		t.Errorf("after a run without a cgo package: %d listing hints, want none", n)
+	}
+}
