@@ -22,10 +22,10 @@ import (
 
 // The package driver's cache. Each analysed package leaves one file, named
 // by the hash of everything its analysis depends on (cacheKey): the
-// executable's content (so that a rebuilt tool, "(devel)" or not, never
-// replays another's results), the flags, the package's files, the export
-// data of its imports (files the go command names by their content) and
-// the facts of the packages it depends on. An edit that changes neither a
+// executable's content (exeIdentity: so that a rebuilt tool, "(devel)" or
+// not, never replays another's results), the flags, the package's files
+// (sourceFiles), the export data of its imports (files the go command
+// names by their content) and the facts of the packages it depends on. An edit that changes neither a
 // package's export data nor its facts leaves its importers' keys alone.
 //
 // The cache lives in $GOROUTINELINT_CACHE, or else in the directory
