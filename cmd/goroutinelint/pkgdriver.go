@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -83,12 +82,7 @@ func (c *command) analyzePackages(patterns []string) int {
 		fmt.Fprintf(c.stderr, "%s: %v\n", progName, err)
 		return exitError
 	}
-	// Until a package is analysed the heap holds little but the listing:
-	// a replaying run need not collect it as often. The first analysis
-	// sets the collector back (analyse).
-	gcPercent := debug.SetGCPercent(400)
-	defer debug.SetGCPercent(gcPercent)
-	d := &pkgDriver{c: c, analyzers: analyzers, deps: deps, cache: cache, files: newSourceFiles(), gcPercent: gcPercent}
+	d := &pkgDriver{c: c, analyzers: analyzers, deps: deps, cache: cache, files: newSourceFiles()}
 	// The go command's environment and the executable's identity are
 	// needed only once the packages are listed: ask for them meanwhile.
 	toolErr := make(chan error, 1)
@@ -311,9 +305,6 @@ type pkgDriver struct {
 	units     map[*packages.Package]*unit // every unit, by its package
 	roots     []*packages.Package
 
-	gcOnce    sync.Once // sets the collector back for the first analysis
-	gcPercent int
-
 	stdOnce sync.Once // sets the standard library's export files
 	stdErr  error
 	stdKeys sync.Map // *packages.Package -> []byte (stdKey)
@@ -474,7 +465,6 @@ func (d *pkgDriver) typeCheck(p *packages.Package) (*checked, error) {
 // what declares facts on a dependency. It returns u's facts and, for a
 // root, its findings and the passes that failed.
 func (d *pkgDriver) analyse(u *unit) (*cacheEntry, error) {
-	d.gcOnce.Do(func() { debug.SetGCPercent(d.gcPercent) })
 	d.stdOnce.Do(func() { d.stdErr = d.c.stdExportFiles(d.roots) })
 	if d.stdErr != nil {
 		return nil, d.stdErr
