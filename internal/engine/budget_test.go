@@ -75,10 +75,13 @@ func statsOf(t testing.TB, root string, cfg engine.Config) engine.Stats {
 }
 
 // statesOnly returns the default bounds with the work budgets out of
-// the way, so that the state budgets are the ones that run out.
+// the way, so that the state budgets are the ones that run out: the
+// package's work is earned per instruction, and its allowance is capped
+// at that, so both are lifted.
 func statesOnly() engine.Config {
 	cfg := engine.DefaultConfig()
 	cfg.MaxWork, cfg.FirstWork, cfg.PackageWork, cfg.MaxCells = 1<<40, 1<<40, 1<<40, 1<<40
+	cfg.WorkPerInstr = 1 << 30
 	return cfg
 }
 
@@ -136,15 +139,11 @@ func TestWorkBudget(t *testing.T) {
 	cfg := engine.DefaultConfig()
 	cfg.MaxStates, cfg.FirstStates, cfg.MaxPackageStates = 1<<30, 1<<30, 1<<30
 	cfg.MaxThreads = 100
-	cfg.PackageWork, cfg.WorkPerInstr = 30000, 10
+	cfg.PackageWork, cfg.WorkPerInstr = 10000, 10
 	cfg.FirstWork = cfg.MaxWork // one round, shared
-	var trace strings.Builder
-	cfg.Trace = &trace
-	st := statsOf(t, root, cfg)
-	_, after, _ := strings.Cut(trace.String(), " instrs=")
-	instrs, err := strconv.Atoi(strings.Fields(after + " ")[0])
-	if err != nil {
-		t.Fatalf("no instruction count in the trace: %v", err)
+	st, instrs := workOf(t, root, cfg)
+	if cfg.PackageWork > cfg.WorkPerInstr*instrs {
+		t.Fatalf("the package's %d instructions earn less than the allowance %d: TestSmallPackageWork's case", instrs, cfg.PackageWork)
 	}
 	// The budget may be overshot by the copy of one state at most (of 50
 	// goroutines, well under 2000 values).
@@ -155,6 +154,43 @@ func TestWorkBudget(t *testing.T) {
 	if st.Scopes != 4 || st.OutOfBudget != 4 || st.Skipped != 0 {
 		t.Errorf("Scopes, OutOfBudget, Skipped = %d, %d, %d; want 4, 4, 0 (stats %+v)", st.Scopes, st.OutOfBudget, st.Skipped, st)
 	}
+}
+
+// TestSmallPackageWork checks that the fixed allowance of a package's
+// work is capped at what its instructions earn: with the default bounds, a
+// small package whose one scope cannot finish spends twice its
+// instructions' work, far less than the allowance, over all its rounds.
+func TestSmallPackageWork(t *testing.T) {
+	t.Parallel()
+	root := writeGenerated(t, 12, 1)
+	cfg := engine.DefaultConfig()
+	st, instrs := workOf(t, root, cfg)
+	earned := cfg.WorkPerInstr * instrs
+	if earned >= cfg.PackageWork/4 {
+		t.Fatalf("%d instructions earn %d, not small beside the allowance %d", instrs, earned, cfg.PackageWork)
+	}
+	if st.OutOfBudget != 1 {
+		t.Fatalf("OutOfBudget = %d, want the one scope out of budget (stats %+v)", st.OutOfBudget, st)
+	}
+	// As in TestWorkBudget, one state's copy may overshoot.
+	if work := st.Steps + st.Cells; work < 2*earned || work > 2*earned+2000 {
+		t.Errorf("work = %d, want twice the %d the package's %d instructions earn (stats %+v)", work, earned, instrs, st)
+	}
+}
+
+// workOf runs an engine with cfg on the package at root and returns its
+// counters and the package's instruction count from the trace.
+func workOf(t *testing.T, root string, cfg engine.Config) (engine.Stats, int) {
+	t.Helper()
+	var trace strings.Builder
+	cfg.Trace = &trace
+	st := statsOf(t, root, cfg)
+	_, after, _ := strings.Cut(trace.String(), " instrs=")
+	instrs, err := strconv.Atoi(strings.Fields(after + " ")[0])
+	if err != nil {
+		t.Fatalf("no instruction count in the trace: %v", err)
+	}
+	return st, instrs
 }
 
 // TestQuiet checks that a scope nothing of which can wait is not

@@ -38,11 +38,12 @@ type Config struct {
 	// whatever the shape of the states.
 	MaxWork int
 	// PackageWork and WorkPerInstr bound the work of all the scopes of a
-	// package: PackageWork plus WorkPerInstr for each SSA instruction of
-	// the package's functions, so that the search costs at most a fixed
-	// share of what building the package's SSA costs. A scope gets at most
-	// what the earlier ones left, and once it is spent the remaining
-	// scopes are not searched.
+	// package: WorkPerInstr for each SSA instruction of the package's
+	// functions, so that the search costs at most a fixed share of what
+	// building the package's SSA costs, plus an allowance of PackageWork
+	// for small packages, capped at what the instructions earn (see
+	// packageWork). A scope gets at most what the earlier ones left, and
+	// once it is spent the remaining scopes are not searched.
 	PackageWork, WorkPerInstr int
 	// FirstStates and FirstWork bound each scope in a first round over
 	// the package's scopes; those that run out are searched again with
@@ -226,7 +227,7 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 		return s != nil && s.NeverReturns && !s.Forever
 	}
 	pkg := &pkgSearch{pass: pass, cfg: cfg, res: res, infos: infos, seen: seen, std: std,
-		work: cfg.PackageWork + cfg.WorkPerInstr*countInstrs(ssaRes.SrcFuncs), ends: ends}
+		work: packageWork(cfg, countInstrs(ssaRes.SrcFuncs)), ends: ends}
 	// Rounds: every scope first gets a small budget, which most finish
 	// within; then the scopes that ran out are searched again with four
 	// times as much, and so on up to the full budget, while the package
@@ -306,6 +307,18 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 		return cmp.Or(cmp.Compare(entryPos(a), entryPos(b)), cmp.Compare(entryName(a), entryName(b)))
 	})
 	return res
+}
+
+// packageWork returns the work budget of a package of instrs SSA
+// instructions: WorkPerInstr for each, plus the fixed allowance
+// PackageWork, which lets a small package's few scopes finish, but never
+// more than the instructions earn themselves: a package whose every scope
+// runs out would otherwise spend the whole allowance however small it is,
+// many times what checking it costs (a package of 500 instructions gets
+// 100000, not 350000).
+func packageWork(cfg *Config, instrs int) int {
+	earned := cfg.WorkPerInstr * instrs
+	return earned + min(cfg.PackageWork, earned)
 }
 
 // forkHeavy is how many forks per state mark a search that ran out as
