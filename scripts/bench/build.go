@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ const staticcheckVersion = "v0.8.2"
 // binaries are the programs the timed commands run.
 type binaries struct {
 	lint, floor, floorCheck, staticcheck string
+	vetwrap, base                        string // for -perpkg
 }
 
 // buildTools builds goroutinelint (unless given), the floor tools and,
@@ -33,10 +35,13 @@ func buildTools(o options) (binaries, error) {
 		floor:       filepath.Join(bin, "floor"),
 		floorCheck:  filepath.Join(bin, "floorcheck"),
 		staticcheck: o.staticcheck,
+		vetwrap:     filepath.Join(bin, "vetwrap"),
+		base:        o.base,
 	}
 	pkgs := map[string]*string{
 		"github.com/goroutinelint/goroutinelint/scripts/bench/floor":      &b.floor,
 		"github.com/goroutinelint/goroutinelint/scripts/bench/floorcheck": &b.floorCheck,
+		"github.com/goroutinelint/goroutinelint/scripts/bench/vetwrap":    &b.vetwrap,
 	}
 	if b.lint == "" && o.rev == "" {
 		b.lint = filepath.Join(bin, "goroutinelint")
@@ -55,7 +60,7 @@ func buildTools(o options) (binaries, error) {
 			return b, fmt.Errorf("%v (run from the repository root)", err)
 		}
 	}
-	if b.staticcheck == "" {
+	if b.staticcheck == "" && slices.Contains(o.tools, toolStatic) {
 		b.staticcheck = filepath.Join(o.dir, "bin", "staticcheck")
 		if _, err := os.Stat(b.staticcheck); err != nil {
 			env := []string{"GOBIN=" + filepath.Dir(b.staticcheck), "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS="}

@@ -19,6 +19,18 @@
 //	goroutinelint-edit goroutinelint ./... after editing one file     (an exported function added to the module's root package)
 //	floorcheck         floorcheck ./...                              (scripts/bench/floorcheck, standalone floor)
 //
+// With -perpkg it measures instead what each package costs (the issue's
+// bound: no package over 3x its floor): floor and goroutinelint-vet (and
+// goroutinelint-vet-base, another binary given by -base, to compare two
+// builds in the same rounds) run through scripts/bench/vetwrap, which
+// records every vet-tool process's user+sys CPU, one process per package;
+// the report lists, per module, the packages' median CPU under each tool
+// and goroutinelint's ratio to the floor, worst first. A floor under 50 ms
+// of CPU is noise, and such a package's ratio is taken over 50 ms:
+//
+//	go run ./scripts/bench -perpkg -warmup=false
+//	go run ./scripts/bench -perpkg -base "$TMPDIR/goroutinelint-main" -modules grpc
+//
 // With goroutinelint selected too (and -chain, the default), the cached and
 // edit runs follow the round's goroutinelint run on its binary and cache:
 // first run, unchanged second run, one-file edit, as a user meets them,
@@ -79,6 +91,7 @@ const (
 	toolLintCached = "goroutinelint-cached"
 	toolLintEdit   = "goroutinelint-edit"
 	toolFloorCheck = "floorcheck"
+	toolVetBase    = "goroutinelint-vet-base" // -perpkg -base only
 )
 
 // allTools lists every tool, in table order.
@@ -98,6 +111,8 @@ type options struct {
 	timeout     time.Duration
 	warmup      bool
 	chain       bool
+	perpkg      bool   // time each package (vetwrap) instead
+	base        string // with perpkg, a second goroutinelint binary to time
 }
 
 func main() {
@@ -138,6 +153,17 @@ func main() {
 	}
 
 	md := summarize(b.runs, opts.tools, env)
+	if opts.perpkg {
+		var names []string
+		for _, m := range selectedModules(opts.modules) {
+			names = append(names, m.Name)
+		}
+		per, err := b.perPkgReport(names)
+		if err != nil {
+			log.Fatal(err)
+		}
+		md += per
+	}
 	fmt.Print(md)
 	if err := os.WriteFile(filepath.Join(opts.out, "summary.md"), []byte(md), 0o644); err != nil {
 		log.Fatal(err)
@@ -162,12 +188,14 @@ func parseFlags() options {
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "limit per run")
 	flag.BoolVar(&o.warmup, "warmup", true, "build each module and run every tool once untimed first")
 	flag.BoolVar(&o.chain, "chain", true, "run goroutinelint-cached and goroutinelint-edit right after goroutinelint, on its binary and cache, instead of after untimed first runs of their own")
+	flag.BoolVar(&o.perpkg, "perpkg", false, "time each package's vet-tool process under floor and goroutinelint-vet instead (ignores -tools)")
+	flag.StringVar(&o.base, "base", "", "with -perpkg, another goroutinelint binary to time alongside (goroutinelint-vet-base)")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: go run ./scripts/bench [flags]\n\nflags:\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() > 0 || o.rounds < 1 || (o.lint != "" && o.rev != "") {
+	if flag.NArg() > 0 || o.rounds < 1 || (o.lint != "" && o.rev != "") || (o.base != "" && !o.perpkg) {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -185,6 +213,12 @@ func parseFlags() options {
 	}
 	// Keep table order whatever order the flag gave.
 	o.tools = slices.DeleteFunc(slices.Clone(allTools), func(t string) bool { return !slices.Contains(o.tools, t) })
+	if o.perpkg {
+		o.tools = []string{toolFloor, toolVetLint}
+		if o.base != "" {
+			o.tools = append(o.tools, toolVetBase)
+		}
+	}
 	if len(o.tools) == 0 {
 		log.Fatal("no tools selected")
 	}
@@ -204,7 +238,7 @@ func parseFlags() options {
 	if o.gocache == "" {
 		o.gocache = filepath.Join(o.dir, ".gocache")
 	}
-	for _, p := range []*string{&o.out, &o.gocache, &o.staticcheck, &o.lint} {
+	for _, p := range []*string{&o.out, &o.gocache, &o.staticcheck, &o.lint, &o.base} {
 		abs(p)
 	}
 	return o

@@ -219,7 +219,7 @@ func (b *bench) measure(module, dir, tool string, round, slot int) run {
 		b.link = &cur
 	}
 	tmp, nonce, before := cur.tmp, cur.nonce, cur.before
-	argv, env, err := b.command(tool, tmp, nonce)
+	argv, env, err := b.command(r, tmp, nonce)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -272,22 +272,35 @@ func (b *bench) measure(module, dir, tool string, round, slot int) run {
 	return r
 }
 
-// command returns the argv and extra environment of one run of tool, with
-// per-run state (vet-tool copies, the staticcheck cache) under tmp.
-func (b *bench) command(tool, tmp, nonce string) ([]string, []string, error) {
-	switch tool {
+// command returns the argv and extra environment of run r, with per-run
+// state (vet-tool copies, the staticcheck cache) under tmp.
+func (b *bench) command(r run, tmp, nonce string) ([]string, []string, error) {
+	switch tool := r.tool; tool {
 	case toolVet:
 		// A flag value go vet passes to its analyzers and that changes
 		// nothing, but is part of the cache key.
 		return []string{"go", "vet", "-printf.funcs=" + nonce, "./..."}, nil, nil
 	case toolStatic:
 		return []string{b.bins.staticcheck, "./..."}, []string{"STATICCHECK_CACHE=" + filepath.Join(tmp, "staticcheck")}, nil
-	case toolFloor, toolVetLint:
-		src := b.bins.floor
-		if tool == toolVetLint {
-			src = b.bins.lint
-		}
+	case toolFloor, toolVetLint, toolVetBase:
+		src := map[string]string{toolFloor: b.bins.floor, toolVetLint: b.bins.lint, toolVetBase: b.bins.base}[tool]
 		tool, err := nonceCopy(src, tmp, nonce)
+		if b.opts.perpkg {
+			// vetwrap runs the copy and records each package's CPU; the
+			// copy's -V=full output, passed through, keys the vet cache.
+			out := b.perPkgFile(r.module, r.tool, r.round)
+			env := []string{"BENCH_VETWRAP_TOOL=" + tool, "BENCH_VETWRAP_OUT=" + out}
+			if err == nil {
+				err = os.MkdirAll(filepath.Dir(out), 0o755)
+			}
+			if err == nil {
+				err = os.Remove(out) // a file left by an earlier run would add up
+				if os.IsNotExist(err) {
+					err = nil
+				}
+			}
+			return []string{"go", "vet", "-vettool=" + b.bins.vetwrap, "./..."}, env, err
+		}
 		return []string{"go", "vet", "-vettool=" + tool, "./..."}, nil, err
 	case toolLint, toolLintCached, toolLintEdit:
 		// The package driver's cache is the chain's own: its keys take
@@ -299,7 +312,7 @@ func (b *bench) command(tool, tmp, nonce string) ([]string, []string, error) {
 	case toolFloorCheck:
 		return []string{b.bins.floorCheck, "./..."}, nil, nil
 	}
-	return nil, nil, fmt.Errorf("unknown tool %q", tool)
+	return nil, nil, fmt.Errorf("unknown tool %q", r.tool)
 }
 
 // nonceCopy copies the executable src into dir with nonce appended, and
