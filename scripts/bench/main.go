@@ -30,6 +30,7 @@
 //
 //	go run ./scripts/bench -perpkg -warmup=false
 //	go run ./scripts/bench -perpkg -base "$TMPDIR/goroutinelint-main" -modules grpc
+//	go run ./scripts/bench -perpkg-report <results dir>   # again, from an earlier (or interrupted) run's files
 //
 // With goroutinelint selected too (and -chain, the default), the cached and
 // edit runs follow the round's goroutinelint run on its binary and cache:
@@ -113,12 +114,21 @@ type options struct {
 	chain       bool
 	perpkg      bool   // time each package (vetwrap) instead
 	base        string // with perpkg, a second goroutinelint binary to time
+	report      string // a -perpkg run's results directory to report on, without running
 }
 
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("bench: ")
 	opts := parseFlags()
+	if opts.report != "" {
+		md, err := perPkgReportOnly(opts)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Print(md)
+		return
+	}
 
 	bins, err := buildTools(opts)
 	if err != nil {
@@ -190,6 +200,7 @@ func parseFlags() options {
 	flag.BoolVar(&o.chain, "chain", true, "run goroutinelint-cached and goroutinelint-edit right after goroutinelint, on its binary and cache, instead of after untimed first runs of their own")
 	flag.BoolVar(&o.perpkg, "perpkg", false, "time each package's vet-tool process under floor and goroutinelint-vet instead (ignores -tools)")
 	flag.StringVar(&o.base, "base", "", "with -perpkg, another goroutinelint binary to time alongside (goroutinelint-vet-base)")
+	flag.StringVar(&o.report, "perpkg-report", "", "print the per-package report of the -perpkg results in this directory (up to -n rounds) and exit")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: go run ./scripts/bench [flags]\n\nflags:\n")
 		flag.PrintDefaults()

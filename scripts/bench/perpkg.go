@@ -246,3 +246,30 @@ func loadRange(runs []run) (lo, hi float64, ok bool) {
 	}
 	return lo, hi, ok
 }
+
+// perPkgReportOnly renders the per-package report of the results directory
+// opts.report, written by an earlier -perpkg run, complete or not: the
+// modules and tools whose files are there, the load averages its
+// runs.tsv recorded.
+func perPkgReportOnly(opts options) (string, error) {
+	opts.out = opts.report
+	b := &bench{opts: opts}
+	b.opts.tools = []string{toolFloor, toolVetLint}
+	if m, _ := filepath.Glob(filepath.Join(opts.report, "perpkg", "*."+toolVetBase+".*.tsv")); len(m) > 0 {
+		b.opts.tools = append(b.opts.tools, toolVetBase)
+	}
+	var names []string
+	for _, m := range selectedModules(opts.modules) {
+		if f, _ := filepath.Glob(filepath.Join(opts.report, "perpkg", m.Name+"."+toolVetLint+".*.tsv")); len(f) > 0 {
+			names = append(names, m.Name)
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(opts.report, "runs.tsv")); err == nil {
+		for line := range strings.Lines(string(data)) {
+			if f := strings.Split(line, "\t"); len(f) > 5 && f[0] != "module" {
+				b.runs = append(b.runs, run{load1: f[5]})
+			}
+		}
+	}
+	return b.perPkgReport(names)
+}
