@@ -40,8 +40,8 @@ type Config struct {
 	// PackageWork and WorkPerInstr bound the work of all the scopes of a
 	// package: WorkPerInstr for each SSA instruction of the package's
 	// functions, so that the search costs at most a fixed share of what
-	// building the package's SSA costs, raised for a small package to
-	// PackageWork but at most to twice what its instructions earn (see
+	// building the package's SSA costs, plus an allowance of PackageWork
+	// for small packages, capped at what the instructions earn (see
 	// packageWork). A scope gets at most what the earlier ones left, and
 	// once it is spent the remaining scopes are not searched.
 	PackageWork, WorkPerInstr int
@@ -310,18 +310,15 @@ func run(pass *analysis.Pass, cfg *Config) *Result {
 }
 
 // packageWork returns the work budget of a package of instrs SSA
-// instructions: WorkPerInstr for each, which is what bounds the search to
-// a share of the package's own cost, raised for a small package towards
-// PackageWork, which lets its few scopes finish, but never beyond twice
-// what its instructions earn. A package whose every scope runs out spends
-// its whole budget: with a fixed allowance on top, a small one spent many
-// times what checking it costs, and a middling one (9000 instructions)
-// still more than its floor. With the defaults a package of 500
-// instructions gets 100000, one of 2000 gets 300000 and one of 9000 gets
-// 900000.
+// instructions: WorkPerInstr for each, plus the fixed allowance
+// PackageWork, which lets a small package's few scopes finish, but never
+// more than the instructions earn themselves: a package whose every scope
+// runs out would otherwise spend the whole allowance however small it is,
+// many times what checking it costs (a package of 500 instructions gets
+// 100000, not 350000).
 func packageWork(cfg *Config, instrs int) int {
 	earned := cfg.WorkPerInstr * instrs
-	return max(earned, min(cfg.PackageWork, 2*earned))
+	return earned + min(cfg.PackageWork, earned)
 }
 
 // forkHeavy is how many forks per state mark a search that ran out as
