@@ -156,10 +156,10 @@ func (b *bench) perPkgRounds(module, tool string) ([][]pkgRun, error) {
 func (b *bench) perPkgReport(modules []string) (string, error) {
 	var s strings.Builder
 	withBase := slices.Contains(b.opts.tools, toolVetBase)
-	fmt.Fprintf(&s, "\nPer package (go vet -vettool through scripts/bench/vetwrap: each package run's user+sys CPU from rusage, median of %d rounds;\n", b.opts.rounds)
+	fmt.Fprintf(&s, "\nPer package (go vet -vettool through scripts/bench/vetwrap: each package run's user+sys CPU from rusage, median over the rounds;\n")
 	fmt.Fprintf(&s, "ratio = goroutinelint / max(floor, %v): a floor under %v of CPU is noise and is timed as %v; bound %.0fx):\n\n", minFloor, minFloor, minFloor, perPkgLimit)
-	head := "| module | vetted packages | over %.0fx | worst package | floor CPU s | goroutinelint CPU s | ratio |"
-	sep := "|---|--:|--:|---|--:|--:|--:|"
+	head := "| module | rounds | vetted packages | over %.0fx | worst package | floor CPU s | goroutinelint CPU s | ratio |"
+	sep := "|---|--:|--:|--:|---|--:|--:|--:|"
 	if withBase {
 		head += " base ratio | worst base ratio |"
 		sep += "--:|--:|"
@@ -189,7 +189,7 @@ func (b *bench) perPkgReport(modules []string) (string, error) {
 			deps = append(deps, fmt.Sprintf("%s %s %.2f", m, worstDep.id, worstDep.ratio))
 		}
 		if len(vetted) == 0 {
-			fmt.Fprintf(&s, "| %s | 0 | - | - | - | - | - |\n", m)
+			fmt.Fprintf(&s, "| %s | %d | 0 | - | - | - | - | - |\n", m, len(rounds[toolVetLint]))
 			continue
 		}
 		over := 0
@@ -201,7 +201,7 @@ func (b *bench) perPkgReport(modules []string) (string, error) {
 			worstBase = max(worstBase, r.baseRatio)
 		}
 		w := vetted[0]
-		fmt.Fprintf(&s, "| %s | %d | %d | %s | %.3f | %.3f | %.2f |", m, len(vetted), over, w.id, w.floor.Seconds(), w.lint.Seconds(), w.ratio)
+		fmt.Fprintf(&s, "| %s | %d | %d | %d | %s | %.3f | %.3f | %.2f |", m, min(len(rounds[toolFloor]), len(rounds[toolVetLint])), len(vetted), over, w.id, w.floor.Seconds(), w.lint.Seconds(), w.ratio)
 		if withBase {
 			fmt.Fprintf(&s, " %.2f | %.2f |", w.baseRatio, worstBase)
 		}
