@@ -1,17 +1,23 @@
 package passtest
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/go/packages"
 
 	"github.com/goroutinelint/goroutinelint/internal/lint"
+	"github.com/goroutinelint/goroutinelint/internal/testlock"
 )
 
 // A Tree is a fixture tree loaded once and shared by every test of a test
@@ -119,6 +125,16 @@ func load(dir string, patterns, extraEnv []string) ([]*packages.Package, error) 
 		Tests: true,
 		Env:   append(append(os.Environ(), env...), extraEnv...),
 	}
+	// The go command compiles the dependencies' export data while it
+	// lists them; parsing starts once it is done, so the first file
+	// parsed releases the lock.
+	unlock := lockExports()
+	var release sync.Once
+	defer release.Do(unlock)
+	cfg.ParseFile = func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
+		release.Do(unlock)
+		return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments) // as the default ParseFile
+	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		return nil, err
@@ -139,6 +155,30 @@ func load(dir string, patterns, extraEnv []string) ([]*packages.Package, error) 
 		return nil, fmt.Errorf("%s", strings.Join(problems, "\n"))
 	}
 	return pkgs, nil
+}
+
+// lockExports takes the lock that the test binaries of the module share
+// while the go command lists fixtures with the export data of their
+// standard-library dependencies, and returns the function that releases
+// it. go test runs the test binaries of several packages at once, and the
+// go command does not share a build between processes: with a cold build
+// cache, each concurrent load compiled net/http and its dependencies again
+// (issue 11: the analyzer package's two trees cost 40 s of CPU each). In
+// turns, the first load compiles and the others read the build cache. The
+// lock is per build cache (GOCACHE), and a wait gives up after a few
+// minutes: the lock only saves work.
+func lockExports() (unlock func()) {
+	cache := os.Getenv("GOCACHE")
+	if cache == "" {
+		cache = "default"
+	}
+	h := sha256.Sum256([]byte(cache))
+	name := filepath.Join(os.TempDir(), fmt.Sprintf("goroutinelint-exports-%x.lock", h[:8]))
+	unlock, err := testlock.File(name, 5*time.Minute)
+	if err != nil {
+		return func() {}
+	}
+	return unlock
 }
 
 // isStd reports whether p belongs to the standard library.
