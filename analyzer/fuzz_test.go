@@ -15,6 +15,7 @@ import (
 
 	"github.com/goroutinelint/goroutinelint/analyzer"
 	"github.com/goroutinelint/goroutinelint/internal/lint"
+	"github.com/goroutinelint/goroutinelint/internal/passtest"
 )
 
 // fuzzSeeds are small programs with the shapes the checks reason about;
@@ -198,6 +199,24 @@ var fuzzImports = struct {
 	importer types.Importer
 }{fset: token.NewFileSet()}
 
+// exportsImporter is the gc importer, which asks the go command for a
+// package's export data the first time it imports it: those first imports
+// take the lock of the module's fixture loads (passtest.LockExports), so
+// that with a cold build cache the go command compiles net/http once, not
+// here and in another test binary's load at the same time.
+type exportsImporter struct {
+	gc   types.Importer
+	seen map[string]bool // imported before: the gc importer has it
+}
+
+func (imp *exportsImporter) Import(path string) (*types.Package, error) {
+	if !imp.seen[path] {
+		imp.seen[path] = true
+		defer passtest.LockExports()()
+	}
+	return imp.gc.Import(path)
+}
+
 // runSuite type-checks src as one package and runs every analyzer of the
 // suite, and those they require, on it, with no facts from imports (as a
 // driver that does not analyse dependencies would). A mutant that does not
@@ -208,7 +227,7 @@ func runSuite(src string) (int, error) {
 	defer fuzzImports.Unlock()
 	fset := fuzzImports.fset
 	if fuzzImports.importer == nil {
-		fuzzImports.importer = importer.ForCompiler(fset, "gc", nil)
+		fuzzImports.importer = &exportsImporter{gc: importer.ForCompiler(fset, "gc", nil), seen: make(map[string]bool)}
 	}
 	file, err := parser.ParseFile(fset, "p.go", src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {

@@ -128,7 +128,7 @@ func load(dir string, patterns, extraEnv []string) ([]*packages.Package, error) 
 	// The go command compiles the dependencies' export data while it
 	// lists them; parsing starts once it is done, so the first file
 	// parsed releases the lock.
-	unlock := lockExports()
+	unlock := LockExports()
 	var release sync.Once
 	defer release.Do(unlock)
 	cfg.ParseFile = func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
@@ -157,17 +157,17 @@ func load(dir string, patterns, extraEnv []string) ([]*packages.Package, error) 
 	return pkgs, nil
 }
 
-// lockExports takes the lock that the test binaries of the module share
+// LockExports takes the lock that the test binaries of the module share
 // while the go command lists fixtures with the export data of their
-// standard-library dependencies, and returns the function that releases
-// it. go test runs the test binaries of several packages at once, and the
+// standard-library dependencies (Tree.Load, and any test that asks the go
+// command for export data), and returns the function that releases it. go test runs the test binaries of several packages at once, and the
 // go command does not share a build between processes: with a cold build
 // cache, each concurrent load compiled net/http and its dependencies again
 // (issue 11: the analyzer package's two trees cost 40 s of CPU each). In
 // turns, the first load compiles and the others read the build cache. The
 // lock is per build cache (GOCACHE), and a wait gives up after a few
 // minutes: the lock only saves work.
-func lockExports() (unlock func()) {
+func LockExports() (unlock func()) {
 	cache := os.Getenv("GOCACHE")
 	if cache == "" {
 		cache = "default"
