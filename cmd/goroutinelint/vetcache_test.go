@@ -29,9 +29,10 @@ import (
 // analyze the standard library for facts (net/http's 200 packages), which
 // the tests' runs with the same flags then replay, whatever order they
 // start in. It holds the tool's lock (testlock.Tool) meanwhile, so that
-// examples/server's TestStatic, which runs the same binary on the
-// examples, does the work once with it. The runs' results are for the
-// tests to check: here only a failure to start matters.
+// another test process warming the same binary (a second go test of this
+// package at once) replays this one's work rather than repeating it. The
+// runs' results are for the tests to check: here only a failure to start
+// matters.
 func warmVetCache(bin string) error {
 	unlock, err := testlock.Tool(bin)
 	if err != nil {
