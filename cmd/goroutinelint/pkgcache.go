@@ -188,9 +188,8 @@ func (c *cache) get(key cacheKey) (*cacheEntry, bool) {
 	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&e.cacheHead); err != nil {
 		return nil, false // damaged: analyse again, and overwrite it
 	}
-	if info, err := f.Stat(); err == nil && time.Since(info.ModTime()) > cacheTouchAge {
-		now := time.Now()
-		os.Chtimes(name, now, now) // used: keep it through trims
+	if info, err := f.Stat(); err == nil {
+		keepUsed(name, info)
 	}
 	return e, true
 }
@@ -260,11 +259,20 @@ func (c *cache) hintCompiled(key cacheKey) bool {
 	if err != nil || string(data) != "compiled\n" {
 		return false
 	}
-	if info, err := os.Stat(name); err == nil && time.Since(info.ModTime()) > cacheTouchAge {
-		now := time.Now()
-		os.Chtimes(name, now, now) // used: keep it through trims
+	if info, err := os.Stat(name); err == nil {
+		keepUsed(name, info)
 	}
 	return true
+}
+
+// keepUsed marks the cache file name, just used, as used, so that trims
+// keep it: it moves its modification time to now, unless that was done
+// less than cacheTouchAge ago.
+func keepUsed(name string, info fs.FileInfo) {
+	if time.Since(info.ModTime()) > cacheTouchAge {
+		now := time.Now()
+		os.Chtimes(name, now, now)
+	}
 }
 
 // setHintCompiled stores the listing hint of key, if it changed.
