@@ -69,7 +69,8 @@ const (
 // modCache ("" if unknown). It reports whether a file it read imports "C"
 // or cannot be read or parsed: listed without compiled files, such a file
 // is cgo's input, which type-checking cannot use, and the full listing
-// decides.
+// decides. A file an earlier scan hashed is not read again: after the
+// full listing, only cgo's output is new.
 func (t *sourceFiles) scan(pkgs []*packages.Package, modCache string) (cgo bool) {
 	type job struct {
 		name string
@@ -112,6 +113,12 @@ func (t *sourceFiles) scan(pkgs []*packages.Package, modCache string) (cgo bool)
 				found.Store(true)
 			}
 		case scanHash:
+			t.mu.Lock()
+			_, done := t.sums[name]
+			t.mu.Unlock()
+			if done {
+				return // read by the scan of the listing before this one
+			}
 			src, err := os.ReadFile(name)
 			if err != nil {
 				found.Store(true)
