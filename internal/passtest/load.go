@@ -160,8 +160,9 @@ func load(dir string, patterns, extraEnv []string) ([]*packages.Package, error) 
 // LockExports takes the lock that the test binaries of the module share
 // while the go command lists fixtures with the export data of their
 // standard-library dependencies (Tree.Load, and any test that asks the go
-// command for export data), and returns the function that releases it. go test runs the test binaries of several packages at once, and the
-// go command does not share a build between processes: with a cold build
+// command for export data), and returns the function that releases it.
+// go test runs the test binaries of several packages at once, and the go
+// command does not share a build between processes: with a cold build
 // cache, each concurrent load compiled net/http and its dependencies again
 // (issue 11: the analyzer package's two trees cost 40 s of CPU each). In
 // turns, the first load compiles and the others read the build cache. The
